@@ -1,0 +1,272 @@
+import { AWS_KMS_PROVIDER_ID, MessageFormat } from './constants';
+import {
+  CryptoConfigurationError,
+  CryptoErrorCode,
+  InvalidMessageError,
+  KeyNotAllowedError,
+  KmsFailureError,
+} from './errors';
+import type { EncryptionContext, KmsClientLike } from './kms-client';
+import { parseKeyArn } from './private/arn';
+import type { EncryptedDataKey } from './private/header';
+import { mapKmsError } from './private/kms-errors';
+import { zero } from './private/primitives';
+
+export type { EncryptedDataKey } from './private/header';
+
+/** Decrypt with any `aws-kms` key of these accounts. Only with an explicit account list. */
+export interface KmsDiscoveryFilter {
+  /** Accounts whose keys may be used. Required: unfiltered discovery would trust any key in any account. */
+  readonly accountIds: readonly string[];
+  /**
+   * The AWS partition of those accounts.
+   * @default 'aws'
+   */
+  readonly partition?: string;
+}
+
+export interface KmsKeyringProps {
+  /** The KMS client (the adapter from `@secure-lambda/crypto/kms-sdk`, or a test double). */
+  readonly client: KmsClientLike;
+  /**
+   * Key ARN that generates each data key. Required for encryption.
+   * @default undefined (the keyring can only decrypt)
+   */
+  readonly generatorKeyId?: string;
+  /**
+   * Key ARNs that also wrap each data key, so any of them can decrypt (for example a key in a second region).
+   * @default []
+   */
+  readonly additionalKeyIds?: readonly string[];
+  /**
+   * Also decrypt with keys found in the message, limited to these accounts. Off unless given.
+   * @default undefined (strict: only the listed keys are ever called)
+   */
+  readonly discovery?: KmsDiscoveryFilter;
+  /**
+   * Grant tokens passed to every KMS call.
+   * @default []
+   */
+  readonly grantTokens?: readonly string[];
+}
+
+export interface GeneratedDataKey {
+  /** The plaintext data key. The caller owns it and must zero it. */
+  readonly dataKey: Buffer;
+  readonly encryptedDataKeys: readonly EncryptedDataKey[];
+}
+
+function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function requireKeyArn(value: unknown, field: string): string {
+  if (typeof value !== 'string' || parseKeyArn(value) === undefined) {
+    throw new CryptoConfigurationError(
+      `KmsKeyring: ${field} must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), got ` +
+        `${JSON.stringify(value)}. Aliases and bare key ids cannot be pinned on decrypt; pass the key ARN.`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Wraps data keys with AWS KMS, in the Encryption SDK's `aws-kms` format (provider info = key ARN).
+ * Decrypt is strict: only the listed keys are called, unless a discovery filter is given.
+ *
+ * @example
+ * ```ts
+ * const keyring = new KmsKeyring({ client: createKmsClient(), generatorKeyId: process.env.KEY_ARN! });
+ * const encryptor = new EnvelopeEncryptor({ keyring });
+ * ```
+ */
+export class KmsKeyring {
+  readonly generatorKeyId: string | undefined;
+  readonly additionalKeyIds: readonly string[];
+  /** Identifies what this keyring may decrypt, so a shared cache never hands keys across keyrings. */
+  readonly partitionId: string;
+  private readonly client: KmsClientLike;
+  private readonly allowed: ReadonlySet<string>;
+  private readonly discovery:
+    | { readonly accountIds: ReadonlySet<string>; readonly partition: string }
+    | undefined;
+  private readonly grantTokens: string[] | undefined;
+
+  constructor(props: KmsKeyringProps) {
+    if (!props || typeof props.client?.generateDataKey !== 'function') {
+      throw new CryptoConfigurationError(
+        'KmsKeyring: `client` must be a KMS client; use createKmsClient() from @secure-lambda/crypto/kms-sdk.',
+      );
+    }
+    this.client = props.client;
+    this.generatorKeyId =
+      props.generatorKeyId === undefined ? undefined : requireKeyArn(props.generatorKeyId, 'generatorKeyId');
+    this.additionalKeyIds = (props.additionalKeyIds ?? []).map((id, i) =>
+      requireKeyArn(id, `additionalKeyIds[${i}]`),
+    );
+    if (props.discovery) {
+      const accountIds = props.discovery.accountIds;
+      if (
+        !Array.isArray(accountIds) ||
+        accountIds.length === 0 ||
+        accountIds.some((a) => !/^\d{12}$/.test(a))
+      ) {
+        throw new CryptoConfigurationError(
+          'KmsKeyring: discovery.accountIds must list one or more 12-digit AWS account ids.',
+        );
+      }
+      this.discovery = { accountIds: new Set(accountIds), partition: props.discovery.partition ?? 'aws' };
+    }
+    if (this.generatorKeyId === undefined && this.additionalKeyIds.length === 0 && !this.discovery) {
+      throw new CryptoConfigurationError(
+        'KmsKeyring: give a generatorKeyId (to encrypt and decrypt) or a discovery filter (to decrypt only).',
+      );
+    }
+    const keys = [this.generatorKeyId, ...this.additionalKeyIds].filter((k): k is string => k !== undefined);
+    this.allowed = new Set(keys);
+    this.grantTokens = props.grantTokens ? [...props.grantTokens] : undefined;
+    const discoveryPart = this.discovery
+      ? `discovery:${this.discovery.partition}:${[...this.discovery.accountIds].sort().join(',')}`
+      : 'strict';
+    this.partitionId = `aws-kms|${keys.join(',')}|${discoveryPart}`;
+  }
+
+  /** Whether this keyring may call KMS with the key named in an encrypted data key. */
+  allows(edk: EncryptedDataKey): boolean {
+    if (edk.providerId !== AWS_KMS_PROVIDER_ID) return false;
+    if (this.allowed.has(edk.providerInfo)) return true;
+    if (!this.discovery) return false;
+    const arn = parseKeyArn(edk.providerInfo);
+    return (
+      arn !== undefined &&
+      arn.partition === this.discovery.partition &&
+      this.discovery.accountIds.has(arn.accountId)
+    );
+  }
+
+  /**
+   * Generates a data key with the generator key and wraps it with every additional key.
+   * The context is bound into each wrapped copy by KMS.
+   */
+  async generateDataKey(encryptionContext: EncryptionContext): Promise<GeneratedDataKey> {
+    const generator = this.generatorKeyId;
+    if (generator === undefined) {
+      throw new CryptoConfigurationError(
+        'KmsKeyring: this keyring has no generatorKeyId, so it cannot encrypt. Configure a generator key ARN.',
+      );
+    }
+    let response: Awaited<ReturnType<KmsClientLike['generateDataKey']>>;
+    try {
+      response = await this.client.generateDataKey({
+        KeyId: generator,
+        NumberOfBytes: MessageFormat.DATA_KEY_LENGTH,
+        EncryptionContext: encryptionContext,
+        ...(this.grantTokens ? { GrantTokens: this.grantTokens } : {}),
+      });
+    } catch (error) {
+      throw mapKmsError(error, 'GenerateDataKey', generator);
+    }
+    const { Plaintext, CiphertextBlob, KeyId } = response;
+    if (
+      !Plaintext ||
+      Plaintext.byteLength !== MessageFormat.DATA_KEY_LENGTH ||
+      !CiphertextBlob ||
+      KeyId !== generator
+    ) {
+      zero(Plaintext);
+      throw new KmsFailureError(
+        CryptoErrorCode.KMS_FAILURE,
+        `KMS GenerateDataKey returned an unexpected response for ${generator} (wrong key id or key length).`,
+        { keyId: generator, operation: 'GenerateDataKey' },
+      );
+    }
+    const dataKey = toBuffer(Plaintext);
+    const encryptedDataKeys: EncryptedDataKey[] = [
+      { providerId: AWS_KMS_PROVIDER_ID, providerInfo: KeyId, encryptedDataKey: toBuffer(CiphertextBlob) },
+    ];
+    try {
+      for (const keyId of this.additionalKeyIds) {
+        encryptedDataKeys.push(await this.wrap(keyId, dataKey, encryptionContext));
+      }
+    } catch (error) {
+      zero(dataKey);
+      throw error;
+    }
+    return { dataKey, encryptedDataKeys };
+  }
+
+  private async wrap(
+    keyId: string,
+    dataKey: Buffer,
+    encryptionContext: EncryptionContext,
+  ): Promise<EncryptedDataKey> {
+    let response: Awaited<ReturnType<KmsClientLike['encrypt']>>;
+    try {
+      response = await this.client.encrypt({
+        KeyId: keyId,
+        Plaintext: dataKey,
+        EncryptionContext: encryptionContext,
+        ...(this.grantTokens ? { GrantTokens: this.grantTokens } : {}),
+      });
+    } catch (error) {
+      throw mapKmsError(error, 'Encrypt', keyId);
+    }
+    if (!response.CiphertextBlob || response.KeyId !== keyId) {
+      throw new KmsFailureError(
+        CryptoErrorCode.KMS_FAILURE,
+        `KMS Encrypt returned an unexpected response for ${keyId}.`,
+        { keyId, operation: 'Encrypt' },
+      );
+    }
+    return {
+      providerId: AWS_KMS_PROVIDER_ID,
+      providerInfo: keyId,
+      encryptedDataKey: toBuffer(response.CiphertextBlob),
+    };
+  }
+
+  /**
+   * Unwraps the data key with the first allowed key that succeeds. KMS is asked to use exactly the key
+   * named in the message (`KeyId`), and the key it reports using must be that key.
+   */
+  async decryptDataKey(
+    encryptedDataKeys: readonly EncryptedDataKey[],
+    encryptionContext: EncryptionContext,
+  ): Promise<Buffer> {
+    const candidates = encryptedDataKeys.filter((edk) => this.allows(edk));
+    if (candidates.length === 0) {
+      const found = encryptedDataKeys.map((edk) => `${edk.providerId}:${edk.providerInfo}`).join(', ');
+      throw new KeyNotAllowedError(
+        `None of the message's ${encryptedDataKeys.length} encrypted data key(s) is wrapped by a KMS key this ` +
+          `keyring allows (found: ${found}). Add the key ARN to the keyring, or decrypt where that key is allowed.`,
+      );
+    }
+    let firstError: unknown;
+    for (const edk of candidates) {
+      try {
+        const response = await this.client.decrypt({
+          KeyId: edk.providerInfo,
+          CiphertextBlob: edk.encryptedDataKey,
+          EncryptionContext: encryptionContext,
+          ...(this.grantTokens ? { GrantTokens: this.grantTokens } : {}),
+        });
+        if (response.KeyId !== edk.providerInfo) {
+          zero(response.Plaintext);
+          throw new KmsFailureError(
+            CryptoErrorCode.KMS_FAILURE,
+            `KMS Decrypt reported key ${String(response.KeyId)} instead of the requested ${edk.providerInfo}.`,
+            { keyId: edk.providerInfo, operation: 'Decrypt' },
+          );
+        }
+        if (!response.Plaintext || response.Plaintext.byteLength !== MessageFormat.DATA_KEY_LENGTH) {
+          zero(response.Plaintext);
+          throw new InvalidMessageError('Invalid message: the unwrapped data key has the wrong length.');
+        }
+        return toBuffer(response.Plaintext);
+      } catch (error) {
+        firstError ??= mapKmsError(error, 'Decrypt', edk.providerInfo);
+      }
+    }
+    throw firstError;
+  }
+}

@@ -1,0 +1,370 @@
+import { createSign, createVerify, type KeyObject, randomBytes, type Sign, type Verify } from 'node:crypto';
+import { MessageFormat, PUBLIC_KEY_CONTEXT_KEY } from '../constants';
+import { InvalidMessageError, PayloadTooLargeError } from '../errors';
+import type { AlgorithmSuite } from './algorithm-suites';
+import { ByteQueue } from './byte-queue';
+import { NeedMoreData } from './byte-reader';
+import { serializeEncryptionContext } from './encryption-context';
+import { type EncryptedDataKey, type MessageHeader, parseHeader, serializeHeaderBody } from './header';
+import {
+  BodyCipher,
+  checkCommitment,
+  checkHeaderAuthTag,
+  deriveMessageKeys,
+  headerAuthTag,
+  verificationKeyFromContext,
+  zero,
+} from './primitives';
+
+const SIGNATURE_HASH = 'sha384';
+
+export interface EncoderMaterials {
+  readonly suite: AlgorithmSuite;
+  readonly dataKey: Uint8Array;
+  readonly encryptedDataKeys: readonly EncryptedDataKey[];
+  /** The full context written to the header (including the public key of signed suites). */
+  readonly encryptionContext: Readonly<Record<string, string>>;
+  readonly signingKey?: KeyObject | undefined;
+}
+
+/**
+ * Writes one message. The data key is used only in the constructor (key derivation), so the caller may
+ * zero it right after; the derived key lives until `final()` or `destroy()`.
+ */
+export class MessageEncoder {
+  private readonly body: BodyCipher;
+  private readonly encryptionKey: Buffer;
+  private readonly frameLength: number;
+  private readonly signer: Sign | undefined;
+  private readonly signingKey: KeyObject | undefined;
+  private readonly pending = new ByteQueue();
+  private sequence = 1;
+  private headerEmitted = false;
+  private finished = false;
+  private readonly header: Buffer;
+
+  constructor(materials: EncoderMaterials, frameLength: number) {
+    const messageId = randomBytes(MessageFormat.MESSAGE_ID_LENGTH);
+    const { encryptionKey, commitment } = deriveMessageKeys(materials.dataKey, messageId, materials.suite);
+    this.encryptionKey = encryptionKey;
+    this.frameLength = frameLength;
+    const headerBody = serializeHeaderBody({
+      suite: materials.suite,
+      messageId,
+      serializedContext: serializeEncryptionContext(materials.encryptionContext),
+      encryptedDataKeys: materials.encryptedDataKeys,
+      frameLength,
+      commitment,
+    });
+    this.header = Buffer.concat([headerBody, headerAuthTag(encryptionKey, headerBody)]);
+    this.body = new BodyCipher(encryptionKey, messageId);
+    if (materials.suite.signed) {
+      this.signingKey = materials.signingKey;
+      this.signer = createSign(SIGNATURE_HASH);
+    }
+  }
+
+  private emit(parts: Buffer[], out: Buffer[]): void {
+    for (const part of parts) {
+      this.signer?.update(part);
+      out.push(part);
+    }
+  }
+
+  private start(out: Buffer[]): void {
+    if (!this.headerEmitted) {
+      this.headerEmitted = true;
+      this.emit([this.header], out);
+    }
+  }
+
+  /** Feeds plaintext; returns the message bytes that are complete. A full frame is held back until more input shows it is not the last. */
+  update(chunk: Buffer): Buffer[] {
+    const out: Buffer[] = [];
+    this.start(out);
+    if (this.frameLength === 0) {
+      this.pending.push(chunk);
+      return out;
+    }
+    this.pending.push(chunk);
+    while (this.pending.length > this.frameLength) {
+      if (this.sequence >= MessageFormat.MAX_FRAME_COUNT) {
+        throw new PayloadTooLargeError(
+          'Plaintext too large: a message holds at most 2^32 - 1 frames. Use a larger frame length.',
+          MessageFormat.MAX_FRAME_COUNT,
+          this.sequence + 1,
+        );
+      }
+      this.emit(this.body.encryptFrame(this.sequence++, this.pending.take(this.frameLength)), out);
+    }
+    return out;
+  }
+
+  /** Ends the message: final frame (or the single non-framed block), then the signature footer. */
+  final(): Buffer[] {
+    const out: Buffer[] = [];
+    this.start(out);
+    try {
+      const rest = this.pending.take(this.pending.length);
+      if (this.frameLength === 0) {
+        if (rest.length > MessageFormat.MAX_NON_FRAMED_LENGTH) {
+          throw new PayloadTooLargeError(
+            'Plaintext too large for a non-framed message (at most 2^32 - 1 bytes). Use framing.',
+            MessageFormat.MAX_NON_FRAMED_LENGTH,
+            rest.length,
+          );
+        }
+        this.emit(this.body.encryptNonFramed(rest), out);
+      } else {
+        this.emit(this.body.encryptFinalFrame(this.sequence, rest), out);
+      }
+      if (this.signer && this.signingKey) {
+        const signature = this.signer.sign({ key: this.signingKey, dsaEncoding: 'der' });
+        const length = Buffer.allocUnsafe(2);
+        length.writeUInt16BE(signature.length, 0);
+        out.push(length, signature);
+      }
+      this.finished = true;
+      return out;
+    } finally {
+      this.destroy();
+    }
+  }
+
+  get done(): boolean {
+    return this.finished;
+  }
+
+  /** Zeroes the derived key and drops buffered input. */
+  destroy(): void {
+    zero(this.encryptionKey);
+    this.pending.clear();
+  }
+}
+
+type DecodeState = 'header' | 'key' | 'frames' | 'non-framed' | 'footer' | 'done';
+
+export interface DecoderOptions {
+  readonly maxEncryptedDataKeys: number;
+  /** Largest non-framed body accepted (it must be buffered whole before it can be authenticated). */
+  readonly maxNonFramedLength: number;
+}
+
+/**
+ * Reads one message incrementally. The caller pushes bytes, calls `readHeader()` until it returns a
+ * header, obtains the data key, calls `begin()`, then `drain()` for authenticated plaintext and
+ * `end()` to check that the message is complete. Plaintext leaves only after its frame's tag verified.
+ */
+export class MessageDecoder {
+  private readonly queue = new ByteQueue();
+  private readonly options: DecoderOptions;
+  private state: DecodeState = 'header';
+  private header: MessageHeader | undefined;
+  private body: BodyCipher | undefined;
+  private encryptionKey: Buffer | undefined;
+  private verifier: Verify | undefined;
+  private verificationKey: KeyObject | undefined;
+  private sequence = 1;
+
+  constructor(options: DecoderOptions) {
+    this.options = options;
+  }
+
+  push(chunk: Buffer): void {
+    this.queue.push(chunk);
+  }
+
+  /** The parsed (not yet authenticated) header, or undefined while more bytes are needed. */
+  readHeader(): MessageHeader | undefined {
+    if (this.header) return this.header;
+    try {
+      this.header = parseHeader(this.queue.peekAll(), {
+        maxEncryptedDataKeys: this.options.maxEncryptedDataKeys,
+      });
+    } catch (error) {
+      if (error instanceof NeedMoreData) return undefined;
+      throw error;
+    }
+    this.state = 'key';
+    return this.header;
+  }
+
+  /**
+   * Authenticates the header with the data key: commitment first (it proves the key is the one the
+   * writer committed to), then the header tag. The data key is not kept.
+   */
+  begin(dataKey: Uint8Array): void {
+    const header = this.header;
+    if (!header || this.state !== 'key')
+      throw new InvalidMessageError('Invalid message: header not read yet.');
+    const { encryptionKey, commitment } = deriveMessageKeys(dataKey, header.messageId, header.suite);
+    try {
+      checkCommitment(header.commitment, commitment);
+      checkHeaderAuthTag(encryptionKey, header.headerBody, header.headerAuthTag);
+    } catch (error) {
+      zero(encryptionKey);
+      throw error;
+    }
+    this.encryptionKey = encryptionKey;
+    this.body = new BodyCipher(encryptionKey, header.messageId);
+    if (header.suite.signed) {
+      const publicKey = header.encryptionContext[PUBLIC_KEY_CONTEXT_KEY];
+      if (publicKey === undefined) {
+        throw new InvalidMessageError(
+          'Invalid message: a signed suite without the signature public key in its context.',
+        );
+      }
+      this.verificationKey = verificationKeyFromContext(publicKey);
+      this.verifier = createVerify(SIGNATURE_HASH);
+      this.verifier.update(header.headerBody);
+      this.verifier.update(header.headerAuthTag);
+    } else if (Object.hasOwn(header.encryptionContext, PUBLIC_KEY_CONTEXT_KEY)) {
+      throw new InvalidMessageError(
+        'Invalid message: an unsigned suite must not carry a signature public key.',
+      );
+    }
+    this.queue.skip(header.length);
+    this.state = header.frameLength === 0 ? 'non-framed' : 'frames';
+  }
+
+  private consume(n: number): Buffer {
+    const bytes = this.queue.take(n);
+    this.verifier?.update(bytes);
+    return bytes;
+  }
+
+  /** Decrypts every complete body part that is buffered and returns the authenticated plaintext. */
+  drain(): Buffer[] {
+    const out: Buffer[] = [];
+    try {
+      this.drainInto(out);
+    } catch (error) {
+      // Frames decrypted earlier in this call are authenticated, but a failure later in the same call
+      // (bad signature, trailing bytes) means the caller must receive nothing from it.
+      for (const part of out) part.fill(0);
+      throw error;
+    }
+    return out;
+  }
+
+  private drainInto(out: Buffer[]): void {
+    const header = this.header!;
+    const body = this.body!;
+    const IV = MessageFormat.IV_LENGTH;
+    const TAG = MessageFormat.TAG_LENGTH;
+    for (;;) {
+      if (this.state === 'frames') {
+        if (this.queue.length < 4) break;
+        const marker = this.queue.peek(4).readUInt32BE(0);
+        if (marker === MessageFormat.SEQUENCE_NUMBER_END) {
+          if (this.queue.length < 8 + IV + 4) break;
+          const head = this.queue.peek(8 + IV + 4);
+          const sequence = head.readUInt32BE(4);
+          const contentLength = head.readUInt32BE(8 + IV);
+          this.checkSequence(sequence);
+          if (contentLength > header.frameLength) {
+            throw new InvalidMessageError(
+              `Invalid message: the final frame holds ${contentLength} bytes, more than the frame length.`,
+            );
+          }
+          const total = 8 + IV + 4 + contentLength + TAG;
+          if (this.queue.length < total) break;
+          const frame = this.consume(total);
+          const iv = frame.subarray(8, 8 + IV);
+          const ciphertext = frame.subarray(8 + IV + 4, 8 + IV + 4 + contentLength);
+          out.push(body.open('final', sequence, iv, ciphertext, frame.subarray(total - TAG)));
+          this.state = 'footer';
+        } else {
+          this.checkSequence(marker);
+          const total = 4 + IV + header.frameLength + TAG;
+          if (this.queue.length < total) break;
+          const frame = this.consume(total);
+          const ciphertext = frame.subarray(4 + IV, 4 + IV + header.frameLength);
+          out.push(
+            body.open('frame', marker, frame.subarray(4, 4 + IV), ciphertext, frame.subarray(total - TAG)),
+          );
+          this.sequence++;
+        }
+      } else if (this.state === 'non-framed') {
+        if (this.queue.length < IV + 8) break;
+        const head = this.queue.peek(IV + 8);
+        const high = head.readUInt32BE(IV);
+        const contentLength = high * 0x1_0000_0000 + head.readUInt32BE(IV + 4);
+        if (contentLength > this.options.maxNonFramedLength) {
+          throw new PayloadTooLargeError(
+            `Non-framed message body of ${contentLength} bytes exceeds the limit of ` +
+              `${this.options.maxNonFramedLength}: it cannot be authenticated before it is buffered whole. ` +
+              'Raise maxNonFramedLength or re-encrypt with framing.',
+            this.options.maxNonFramedLength,
+            contentLength,
+          );
+        }
+        const total = IV + 8 + contentLength + TAG;
+        if (this.queue.length < total) break;
+        const block = this.consume(total);
+        out.push(
+          body.open(
+            'single',
+            1,
+            block.subarray(0, IV),
+            block.subarray(IV + 8, total - TAG),
+            block.subarray(total - TAG),
+          ),
+        );
+        this.state = 'footer';
+      } else if (this.state === 'footer') {
+        if (!this.verifier) {
+          this.state = 'done';
+          continue;
+        }
+        if (this.queue.length < 2) break;
+        const length = this.queue.peek(2).readUInt16BE(0);
+        if (this.queue.length < 2 + length) break;
+        const signature = Buffer.from(this.queue.take(2 + length).subarray(2));
+        if (!this.verifier.verify({ key: this.verificationKey!, dsaEncoding: 'der' }, signature)) {
+          throw new InvalidMessageError('Invalid message: the message signature does not verify.');
+        }
+        this.state = 'done';
+      } else {
+        if (this.queue.length > 0) {
+          throw new InvalidMessageError('Invalid message: there are bytes after the end of the message.');
+        }
+        break;
+      }
+    }
+  }
+
+  private checkSequence(sequence: number): void {
+    if (sequence !== this.sequence) {
+      throw new InvalidMessageError(
+        `Invalid message: frame sequence number ${sequence} where ${this.sequence} was expected ` +
+          '(frames were reordered, dropped or duplicated).',
+      );
+    }
+  }
+
+  /** Precondition of success: the whole message, and nothing more, was read. */
+  end(): void {
+    if (this.state === 'header' || this.state === 'key') {
+      throw new InvalidMessageError('Invalid message: it ends inside the header (truncated).');
+    }
+    this.drain();
+    if (this.state !== 'done') {
+      throw new InvalidMessageError(
+        'Invalid message: it ends before its final frame or signature (truncated). Nothing was authenticated ' +
+          'past the last complete frame.',
+      );
+    }
+    this.destroy();
+  }
+
+  /** True once the whole message was read (final frame and any signature). */
+  get complete(): boolean {
+    return this.state === 'done';
+  }
+
+  destroy(): void {
+    zero(this.encryptionKey);
+    this.queue.clear();
+  }
+}

@@ -1,0 +1,233 @@
+import {
+  type CipherGCM,
+  createCipheriv,
+  createDecipheriv,
+  createPublicKey,
+  type DecipherGCM,
+  ECDH,
+  generateKeyPairSync,
+  hkdfSync,
+  type KeyObject,
+  timingSafeEqual,
+} from 'node:crypto';
+import { BodyAadContent, KdfLabel, MessageFormat } from '../constants';
+import { InvalidMessageError } from '../errors';
+import type { AlgorithmSuite } from './algorithm-suites';
+
+const CIPHER = 'aes-256-gcm';
+const CURVE = 'secp384r1';
+const ZERO_IV = Buffer.alloc(MessageFormat.IV_LENGTH);
+const COMMIT_LABEL = Buffer.from(KdfLabel.COMMIT_KEY, 'ascii');
+
+/** Overwrites key material in place. */
+export function zero(buf: Uint8Array | undefined): void {
+  buf?.fill(0);
+}
+
+export interface MessageKeys {
+  readonly encryptionKey: Buffer;
+  readonly commitment: Buffer;
+}
+
+/**
+ * HKDF-SHA512 with the message id as salt (spec: `framework/algorithm-suites.md`, key derivation for
+ * committing suites): one expansion gives the per-message encryption key, the other the commitment
+ * stored in the header.
+ */
+export function deriveMessageKeys(
+  dataKey: Uint8Array,
+  messageId: Buffer,
+  suite: AlgorithmSuite,
+): MessageKeys {
+  const info = Buffer.allocUnsafe(2 + KdfLabel.DERIVE_KEY.length);
+  info.writeUInt16BE(suite.id, 0);
+  info.write(KdfLabel.DERIVE_KEY, 2, 'ascii');
+  const encryptionKey = Buffer.from(
+    hkdfSync('sha512', dataKey, messageId, info, MessageFormat.DATA_KEY_LENGTH),
+  );
+  const commitment = Buffer.from(
+    hkdfSync('sha512', dataKey, messageId, COMMIT_LABEL, MessageFormat.COMMITMENT_LENGTH),
+  );
+  return { encryptionKey, commitment };
+}
+
+/** Precondition of every decrypt: the data key must commit to the header's commitment value. */
+export function checkCommitment(expected: Buffer, actual: Buffer): void {
+  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
+    throw new InvalidMessageError(
+      'Invalid message: key commitment does not match. The message was tampered with or built to decrypt ' +
+        'differently under another key.',
+    );
+  }
+}
+
+/** The version 2 header tag: GCM over no plaintext, with the header body as AAD and an all-zero IV. */
+export function headerAuthTag(key: Buffer, headerBody: Buffer): Buffer {
+  const cipher = createCipheriv(CIPHER, key, ZERO_IV, { authTagLength: MessageFormat.TAG_LENGTH });
+  cipher.setAAD(headerBody);
+  cipher.final();
+  return cipher.getAuthTag();
+}
+
+export function checkHeaderAuthTag(key: Buffer, headerBody: Buffer, tag: Buffer): void {
+  const decipher = createDecipheriv(CIPHER, key, ZERO_IV, { authTagLength: MessageFormat.TAG_LENGTH });
+  decipher.setAuthTag(tag);
+  decipher.setAAD(headerBody);
+  try {
+    decipher.final();
+  } catch (cause) {
+    throw new InvalidMessageError('Invalid message: the header authentication tag does not verify.', {
+      cause,
+    });
+  }
+}
+
+/** Frame IVs are the sequence number, big-endian, left-padded with zeros to 12 bytes. */
+function writeFrameIv(target: Buffer, offset: number, sequence: number): void {
+  target.fill(0, offset, offset + 8);
+  target.writeUInt32BE(sequence, offset + 8);
+}
+
+/**
+ * Per-message AEAD for body parts. The body AAD is messageId || content string || sequence || length;
+ * one buffer per content string is built once per message and patched per frame.
+ */
+export class BodyCipher {
+  private readonly key: Buffer;
+  private readonly aad: Record<'frame' | 'final' | 'single', Buffer>;
+
+  constructor(key: Buffer, messageId: Buffer) {
+    this.key = key;
+    const build = (label: string): Buffer => {
+      const text = Buffer.from(label, 'ascii');
+      const aad = Buffer.alloc(messageId.length + text.length + 12);
+      messageId.copy(aad, 0);
+      text.copy(aad, messageId.length);
+      return aad;
+    };
+    this.aad = {
+      frame: build(BodyAadContent.FRAME),
+      final: build(BodyAadContent.FINAL_FRAME),
+      single: build(BodyAadContent.SINGLE_BLOCK),
+    };
+  }
+
+  private aadFor(kind: 'frame' | 'final' | 'single', sequence: number, length: number): Buffer {
+    const aad = this.aad[kind];
+    const at = aad.length - 12;
+    aad.writeUInt32BE(sequence, at);
+    aad.writeUInt32BE(Math.floor(length / 0x1_0000_0000), at + 4);
+    aad.writeUInt32BE(length >>> 0, at + 8);
+    return aad;
+  }
+
+  /** A regular frame: [sequence, IV] header, ciphertext, tag. */
+  encryptFrame(sequence: number, plaintext: Buffer): Buffer[] {
+    const head = Buffer.allocUnsafe(4 + MessageFormat.IV_LENGTH);
+    head.writeUInt32BE(sequence, 0);
+    writeFrameIv(head, 4, sequence);
+    return this.seal(head.subarray(4), this.aadFor('frame', sequence, plaintext.length), plaintext, head);
+  }
+
+  /** The final frame: [END, sequence, IV, content length] header, ciphertext, tag. */
+  encryptFinalFrame(sequence: number, plaintext: Buffer): Buffer[] {
+    const head = Buffer.allocUnsafe(8 + MessageFormat.IV_LENGTH + 4);
+    head.writeUInt32BE(MessageFormat.SEQUENCE_NUMBER_END, 0);
+    head.writeUInt32BE(sequence, 4);
+    writeFrameIv(head, 8, sequence);
+    head.writeUInt32BE(plaintext.length, 8 + MessageFormat.IV_LENGTH);
+    const iv = head.subarray(8, 8 + MessageFormat.IV_LENGTH);
+    return this.seal(iv, this.aadFor('final', sequence, plaintext.length), plaintext, head);
+  }
+
+  /** A non-framed body: IV, 8-byte content length, ciphertext, tag. */
+  encryptNonFramed(plaintext: Buffer): Buffer[] {
+    const head = Buffer.allocUnsafe(MessageFormat.IV_LENGTH + 8);
+    writeFrameIv(head, 0, 1);
+    head.writeUInt32BE(Math.floor(plaintext.length / 0x1_0000_0000), MessageFormat.IV_LENGTH);
+    head.writeUInt32BE(plaintext.length >>> 0, MessageFormat.IV_LENGTH + 4);
+    const iv = head.subarray(0, MessageFormat.IV_LENGTH);
+    return this.seal(iv, this.aadFor('single', 1, plaintext.length), plaintext, head);
+  }
+
+  private seal(iv: Buffer, aad: Buffer, plaintext: Buffer, head: Buffer): Buffer[] {
+    const cipher: CipherGCM = createCipheriv(CIPHER, this.key, iv, {
+      authTagLength: MessageFormat.TAG_LENGTH,
+    });
+    cipher.setAAD(aad);
+    const ciphertext = cipher.update(plaintext);
+    cipher.final();
+    return [head, ciphertext, cipher.getAuthTag()];
+  }
+
+  /**
+   * Decrypts one body part and returns its plaintext only after the tag verified; on failure the
+   * unauthenticated output is zeroed before the error leaves.
+   */
+  open(
+    kind: 'frame' | 'final' | 'single',
+    sequence: number,
+    iv: Buffer,
+    ciphertext: Buffer,
+    tag: Buffer,
+  ): Buffer {
+    const decipher: DecipherGCM = createDecipheriv(CIPHER, this.key, iv, {
+      authTagLength: MessageFormat.TAG_LENGTH,
+    });
+    decipher.setAuthTag(tag);
+    decipher.setAAD(this.aadFor(kind, sequence, ciphertext.length));
+    const plaintext = decipher.update(ciphertext);
+    try {
+      decipher.final();
+    } catch (cause) {
+      plaintext.fill(0);
+      throw new InvalidMessageError(
+        `Invalid message: the authentication tag of ${kind === 'single' ? 'the body' : `frame ${sequence}`} ` +
+          'does not verify. The message was tampered with or truncated; no plaintext was released.',
+        { cause },
+      );
+    }
+    return plaintext;
+  }
+}
+
+export interface SigningKeyPair {
+  readonly privateKey: KeyObject;
+  /** Base64 of the compressed public point, the value of `aws-crypto-public-key`. */
+  readonly publicKeyBase64: string;
+}
+
+/** A fresh ECDSA P-384 key pair per message; the public half travels in the encryption context. */
+export function generateSigningKey(): SigningKeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: CURVE });
+  const jwk = publicKey.export({ format: 'jwk' });
+  const x = Buffer.from(jwk.x!, 'base64url');
+  const y = Buffer.from(jwk.y!, 'base64url');
+  const compressed = Buffer.concat([Buffer.from([(y[y.length - 1]! & 1) === 1 ? 0x03 : 0x02]), x]);
+  return { privateKey, publicKeyBase64: compressed.toString('base64') };
+}
+
+/** Rebuilds the verification key from the context's base64 compressed point. */
+export function verificationKeyFromContext(publicKeyBase64: string): KeyObject {
+  try {
+    const compressed = Buffer.from(publicKeyBase64, 'base64');
+    const uncompressed = ECDH.convertKey(compressed, CURVE, undefined, undefined, 'uncompressed') as Buffer;
+    const size = (uncompressed.length - 1) / 2;
+    return createPublicKey({
+      key: {
+        kty: 'EC',
+        crv: 'P-384',
+        x: uncompressed.subarray(1, 1 + size).toString('base64url'),
+        y: uncompressed.subarray(1 + size).toString('base64url'),
+      },
+      format: 'jwk',
+    });
+  } catch (cause) {
+    throw new InvalidMessageError(
+      'Invalid message: the signature public key in the encryption context is invalid.',
+      {
+        cause,
+      },
+    );
+  }
+}
