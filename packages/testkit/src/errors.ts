@@ -1,0 +1,115 @@
+/**
+ * Typed errors of `@secure-lambda/testkit`.
+ *
+ * Two families, deliberately unrelated:
+ * - `TestkitError` and its subclasses: the harness itself failed or was misused (moto missing, bad
+ *   options). Each has a stable `code` and a message that says what to do next.
+ * - `KmsServiceError`: what the in-memory KMS double throws *as KMS would*. It imitates an AWS SDK v3
+ *   service exception (`name`, `$fault`, `$metadata`), so code under test sees the same shape it gets from
+ *   the real client, and it is not a `TestkitError` so that code cannot tell the two apart by accident.
+ */
+import { randomUUID } from 'node:crypto';
+import { KmsExceptions } from './constants';
+
+export const TestkitErrorCode = {
+  MOTO_NOT_INSTALLED: 'MOTO_NOT_INSTALLED',
+  MOTO_START_FAILED: 'MOTO_START_FAILED',
+  MOTO_REQUEST_FAILED: 'MOTO_REQUEST_FAILED',
+  INVALID_OPTIONS: 'INVALID_OPTIONS',
+} as const;
+
+export type TestkitErrorCodeValue = (typeof TestkitErrorCode)[keyof typeof TestkitErrorCode];
+
+/** Base class: catch this to handle every harness error the package throws. */
+export class TestkitError extends Error {
+  readonly code: TestkitErrorCodeValue;
+
+  constructor(code: TestkitErrorCodeValue, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** The virtualenv holding moto does not exist or lacks `moto_server`. */
+export class MotoNotInstalledError extends TestkitError {
+  /** Where the harness looked for the virtualenv; undefined when it could not even find the repository. */
+  readonly venvDir: string | undefined;
+
+  constructor(message: string, venvDir: string | undefined, options?: ErrorOptions) {
+    super(TestkitErrorCode.MOTO_NOT_INSTALLED, message, options);
+    this.venvDir = venvDir;
+  }
+}
+
+/** moto_server was found but did not come up: it exited, never answered, or could not be spawned. */
+export class MotoStartFailedError extends TestkitError {
+  /** The last lines the server printed (stderr and stdout), for diagnosis. */
+  readonly outputTail: string;
+
+  constructor(message: string, outputTail: string, options?: ErrorOptions) {
+    super(
+      TestkitErrorCode.MOTO_START_FAILED,
+      outputTail ? `${message}\n--- moto_server output (tail) ---\n${outputTail}` : message,
+      options,
+    );
+    this.outputTail = outputTail;
+  }
+}
+
+/** A control request to a running server (reset) failed, or the server was already stopped. */
+export class MotoRequestFailedError extends TestkitError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(TestkitErrorCode.MOTO_REQUEST_FAILED, message, options);
+  }
+}
+
+/** An option or argument passed to the testkit is invalid; the message names it. */
+export class TestkitOptionsError extends TestkitError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(TestkitErrorCode.INVALID_OPTIONS, message, options);
+  }
+}
+
+/** The response metadata an AWS SDK v3 service exception carries. */
+export interface KmsServiceErrorMetadata {
+  readonly httpStatusCode: number;
+  readonly requestId: string;
+  readonly attempts: number;
+  readonly totalRetryDelay: number;
+}
+
+/**
+ * An error shaped like the AWS SDK v3 exception KMS would cause: `name` is the SDK exception name
+ * (`DisabledException`, `InvalidCiphertextException`, …), `$fault` and `$metadata.httpStatusCode` are
+ * what the service returns for it, and `$retryable` is set for throttling as the SDK sets it.
+ * `ServiceException.isInstance()` from the SDK accepts it.
+ *
+ * @example
+ * ```ts
+ * await expect(kms.decrypt({ CiphertextBlob: blob, EncryptionContext: { tenant: 'b' } }))
+ *   .rejects.toMatchObject({ name: 'InvalidCiphertextException', $fault: 'client' });
+ * ```
+ */
+export class KmsServiceError extends Error {
+  readonly $fault: 'client' | 'server';
+  readonly $metadata: KmsServiceErrorMetadata;
+  readonly $retryable?: { readonly throttling: boolean };
+
+  constructor(name: string, message: string) {
+    super(message);
+    const known = KmsExceptions[name as keyof typeof KmsExceptions];
+    const httpStatusCode = known?.httpStatusCode ?? 400;
+    this.name = name;
+    this.$fault = httpStatusCode >= 500 ? 'server' : 'client';
+    this.$metadata = {
+      httpStatusCode,
+      requestId: randomUUID(),
+      attempts: 1,
+      totalRetryDelay: 0,
+    };
+    if (known !== undefined && 'throttling' in known) {
+      this.$retryable = { throttling: known.throttling };
+    }
+  }
+}

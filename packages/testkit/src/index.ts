@@ -1,0 +1,48 @@
+/**
+ * `@secure-lambda/testkit`: test harnesses for the workspace — a local moto server (the AWS API emulator)
+ * and an in-memory KMS double. Private: used only by the workspace's own tests.
+ */
+export {
+  DataKeySpecBytes,
+  KmsDoubleDefaults,
+  type KmsExceptionName,
+  KmsExceptions,
+  KmsLimits,
+  MOTO_ACCOUNT_ID,
+  MOTO_CREDENTIALS,
+  MotoDefaults,
+  PythonEnv,
+} from './constants';
+export {
+  KmsServiceError,
+  type KmsServiceErrorMetadata,
+  MotoNotInstalledError,
+  MotoRequestFailedError,
+  MotoStartFailedError,
+  TestkitError,
+  TestkitErrorCode,
+  type TestkitErrorCodeValue,
+  TestkitOptionsError,
+} from './errors';
+export {
+  type CreateKeyOptions,
+  type DecryptInput,
+  type DecryptOutput,
+  type EncryptInput,
+  type EncryptOutput,
+  type GenerateDataKeyInput,
+  type GenerateDataKeyOutput,
+  InMemoryKms,
+  type InMemoryKmsOptions,
+  type KmsEncryptionContext,
+  type KmsKeyState,
+  type KmsOperation,
+  type KmsResponseMetadata,
+} from './kms-double';
+export {
+  type MotoCredentials,
+  type MotoServer,
+  type MotoServerOptions,
+  startMotoServer,
+  withMotoServer,
+} from './moto-server';
