@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Defaults } from './constants';
 import { CryptoConfigurationError } from './errors';
 import type { EncryptedDataKey } from './private/header';
@@ -99,21 +98,22 @@ export class DataKeyCache {
     return `e|${suiteId}|${partition}|${serializedContext.toString('base64')}`;
   }
 
-  /** Cache key for decryption: the wrapped keys are hashed so the id stays short. */
+  /**
+   * Cache key for decryption. The wrapped keys go in verbatim (length-prefixed, base64) rather than
+   * hashed: the header caps their number, and a hash per message cost more than the map lookup saves.
+   */
   static decryptionId(
     partition: string,
     suiteId: number,
     serializedContext: Buffer,
     encryptedDataKeys: readonly EncryptedDataKey[],
   ): string {
-    const hash = createHash('sha512');
+    let id = `d|${suiteId}|${partition}|${serializedContext.toString('base64')}`;
     for (const edk of encryptedDataKeys) {
-      hash.update(
-        `${edk.providerId.length}:${edk.providerId}|${edk.providerInfo.length}:${edk.providerInfo}|`,
-      );
-      hash.update(edk.encryptedDataKey);
+      id += `|${edk.providerId.length}:${edk.providerId}|${edk.providerInfo.length}:${edk.providerInfo}`;
+      id += `|${edk.encryptedDataKey.toString('base64')}`;
     }
-    return `d|${suiteId}|${partition}|${serializedContext.toString('base64')}|${hash.digest('base64')}`;
+    return id;
   }
 
   private expired(entry: Entry): boolean {

@@ -77,6 +77,9 @@ export interface DecryptResult {
   readonly encryptionContext: Readonly<Record<string, string>>;
 }
 
+/** Same length as a base64 compressed P-384 point, for sizing the context before the key exists. */
+const PUBLIC_KEY_PLACEHOLDER = 'A'.repeat(68);
+
 interface Materials {
   readonly encoder: EncoderMaterials;
   /** Called once the encoder has derived its keys: zeroes an uncached data key. */
@@ -184,15 +187,16 @@ export class EnvelopeEncryptor {
     if (!header) throw new InvalidMessageError('Invalid message: it ends inside the header (truncated).');
     this.checkRequiredContext(header, options.requiredEncryptionContext);
     await this.beginDecrypt(decoder, header);
-    const parts = decoder.drain();
+    const parts: Buffer[] = [];
     try {
-      decoder.end();
+      decoder.end(parts);
     } catch (error) {
       for (const part of parts) part.fill(0);
       throw error;
     }
+    // The parts are authenticated plaintext the caller now holds anyway; zeroing them after the copy
+    // would cost a full pass over the data for no protection.
     const plaintext = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-    if (parts.length > 1) for (const part of parts) part.fill(0);
     return { plaintext, encryptionContext: header.encryptionContext };
   }
 
@@ -285,7 +289,13 @@ export class EnvelopeEncryptor {
         started = true;
         await this.beginDecrypt(decoder, header);
       }
-      for (const part of decoder.drain()) stream.push(part);
+      const parts: Buffer[] = [];
+      try {
+        decoder.drain(parts);
+      } finally {
+        // Parts decrypted before an error passed their own tags: they are released, then the error.
+        for (const part of parts) stream.push(part);
+      }
     };
     return new Transform({
       transform(chunk: unknown, _encoding, callback: TransformCallback) {
@@ -302,7 +312,12 @@ export class EnvelopeEncryptor {
       flush(callback: TransformCallback) {
         advance(this)
           .then(() => {
-            decoder.end();
+            const parts: Buffer[] = [];
+            try {
+              decoder.end(parts);
+            } finally {
+              for (const part of parts) this.push(part);
+            }
             callback();
           })
           .catch((error: unknown) => callback(error as Error));
@@ -359,6 +374,8 @@ export class EnvelopeEncryptor {
   ): Promise<Materials> {
     const suite = this.algorithmSuite;
     if (suite.signed) {
+      // Fail on an oversized context before KMS is called; the public key is added to it below.
+      serializeEncryptionContext({ ...context, [PUBLIC_KEY_CONTEXT_KEY]: PUBLIC_KEY_PLACEHOLDER });
       const signing = generateSigningKey();
       const fullContext = { ...context, [PUBLIC_KEY_CONTEXT_KEY]: signing.publicKeyBase64 };
       const generated = await this.keyring.generateDataKey(fullContext);
@@ -367,25 +384,28 @@ export class EnvelopeEncryptor {
         release: () => zero(generated.dataKey),
       };
     }
+    // Serialized once: it sizes the context (before KMS is called), keys the cache and goes in the header.
+    const serializedContext = serializeEncryptionContext(context);
     const cache = this.cache;
     if (!cache || plaintextLength === undefined) {
       const generated = await this.keyring.generateDataKey(context);
       return {
-        encoder: { suite, ...generated, encryptionContext: context },
+        encoder: { suite, ...generated, encryptionContext: context, serializedContext },
         release: () => zero(generated.dataKey),
       };
     }
-    const id = DataKeyCache.encryptionId(
-      this.keyring.partitionId,
-      suite.id,
-      serializeEncryptionContext(context),
-    );
+    const id = DataKeyCache.encryptionId(this.keyring.partitionId, suite.id, serializedContext);
     const hit = cache.useForEncryption(id, plaintextLength);
-    if (hit) return { encoder: { suite, ...hit, encryptionContext: context }, release: () => undefined };
+    if (hit) {
+      return {
+        encoder: { suite, ...hit, encryptionContext: context, serializedContext },
+        release: () => undefined,
+      };
+    }
     const generated = await this.keyring.generateDataKey(context);
     cache.putForEncryption(id, generated, plaintextLength);
     return {
-      encoder: { suite, ...generated, encryptionContext: context },
+      encoder: { suite, ...generated, encryptionContext: context, serializedContext },
       release: () => zero(generated.dataKey),
     };
   }

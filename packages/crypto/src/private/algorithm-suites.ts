@@ -3,7 +3,6 @@ import { UnsupportedFormatError } from '../errors';
 
 export interface AlgorithmSuite {
   readonly id: AlgorithmSuiteIdValue;
-  readonly name: string;
   readonly signed: boolean;
 }
 
@@ -12,7 +11,6 @@ const SUITES: ReadonlyMap<number, AlgorithmSuite> = new Map([
     AlgorithmSuiteId.AES256_GCM_HKDF_SHA512_COMMIT_KEY,
     {
       id: AlgorithmSuiteId.AES256_GCM_HKDF_SHA512_COMMIT_KEY,
-      name: 'AES_256_GCM_HKDF_SHA512_COMMIT_KEY',
       signed: false,
     },
   ],
@@ -20,7 +18,6 @@ const SUITES: ReadonlyMap<number, AlgorithmSuite> = new Map([
     AlgorithmSuiteId.AES256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384,
     {
       id: AlgorithmSuiteId.AES256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384,
-      name: 'AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384',
       signed: true,
     },
   ],

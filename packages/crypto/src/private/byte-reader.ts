@@ -1,5 +1,3 @@
-import { InvalidMessageError } from '../errors';
-
 /**
  * Thrown (internally only) when a parse needs more bytes than are buffered. Streams catch it and wait for
  * more input; whole-buffer parses turn it into an "incomplete message" error.
@@ -46,17 +44,6 @@ export class ByteReader {
     const v = this.buf.readUInt32BE(this.offset);
     this.offset += 4;
     return v;
-  }
-
-  /** A uint64 that must fit in a safe integer; anything larger is not a message we could hold. */
-  u64(field: string): number {
-    this.need(8);
-    const v = this.buf.readBigUInt64BE(this.offset);
-    this.offset += 8;
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw new InvalidMessageError(`Invalid message: ${field} ${v} is larger than any supported message.`);
-    }
-    return Number(v);
   }
 
   /** A view (not a copy) of the next `n` bytes. */

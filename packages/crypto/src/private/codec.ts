@@ -1,4 +1,4 @@
-import { createSign, createVerify, type KeyObject, randomBytes, type Sign, type Verify } from 'node:crypto';
+import { createSign, createVerify, type KeyObject, type Sign, type Verify } from 'node:crypto';
 import { MessageFormat, PUBLIC_KEY_CONTEXT_KEY } from '../constants';
 import { InvalidMessageError, PayloadTooLargeError } from '../errors';
 import type { AlgorithmSuite } from './algorithm-suites';
@@ -12,6 +12,7 @@ import {
   checkHeaderAuthTag,
   deriveMessageKeys,
   headerAuthTag,
+  randomMessageId,
   verificationKeyFromContext,
   zero,
 } from './primitives';
@@ -25,6 +26,8 @@ export interface EncoderMaterials {
   /** The full context written to the header (including the public key of signed suites). */
   readonly encryptionContext: Readonly<Record<string, string>>;
   readonly signingKey?: KeyObject | undefined;
+  /** `encryptionContext` already serialized, when the caller has it (saves work per message). */
+  readonly serializedContext?: Buffer | undefined;
 }
 
 /**
@@ -40,18 +43,18 @@ export class MessageEncoder {
   private readonly pending = new ByteQueue();
   private sequence = 1;
   private headerEmitted = false;
-  private finished = false;
   private readonly header: Buffer;
 
   constructor(materials: EncoderMaterials, frameLength: number) {
-    const messageId = randomBytes(MessageFormat.MESSAGE_ID_LENGTH);
+    const messageId = randomMessageId();
     const { encryptionKey, commitment } = deriveMessageKeys(materials.dataKey, messageId, materials.suite);
     this.encryptionKey = encryptionKey;
     this.frameLength = frameLength;
     const headerBody = serializeHeaderBody({
       suite: materials.suite,
       messageId,
-      serializedContext: serializeEncryptionContext(materials.encryptionContext),
+      serializedContext:
+        materials.serializedContext ?? serializeEncryptionContext(materials.encryptionContext),
       encryptedDataKeys: materials.encryptedDataKeys,
       frameLength,
       commitment,
@@ -124,15 +127,10 @@ export class MessageEncoder {
         length.writeUInt16BE(signature.length, 0);
         out.push(length, signature);
       }
-      this.finished = true;
       return out;
     } finally {
       this.destroy();
     }
-  }
-
-  get done(): boolean {
-    return this.finished;
   }
 
   /** Zeroes the derived key and drops buffered input. */
@@ -233,21 +231,12 @@ export class MessageDecoder {
     return bytes;
   }
 
-  /** Decrypts every complete body part that is buffered and returns the authenticated plaintext. */
-  drain(): Buffer[] {
-    const out: Buffer[] = [];
-    try {
-      this.drainInto(out);
-    } catch (error) {
-      // Frames decrypted earlier in this call are authenticated, but a failure later in the same call
-      // (bad signature, trailing bytes) means the caller must receive nothing from it.
-      for (const part of out) part.fill(0);
-      throw error;
-    }
-    return out;
-  }
-
-  private drainInto(out: Buffer[]): void {
+  /**
+   * Decrypts every complete body part that is buffered and appends its authenticated plaintext to `out`.
+   * On an error, what was appended before it is authentic (each part passed its own tag); whole-message
+   * callers discard it, streams may release it.
+   */
+  drain(out: Buffer[]): void {
     const header = this.header!;
     const body = this.body!;
     const IV = MessageFormat.IV_LENGTH;
@@ -344,11 +333,11 @@ export class MessageDecoder {
   }
 
   /** Precondition of success: the whole message, and nothing more, was read. */
-  end(): void {
+  end(out: Buffer[]): void {
     if (this.state === 'header' || this.state === 'key') {
       throw new InvalidMessageError('Invalid message: it ends inside the header (truncated).');
     }
-    this.drain();
+    this.drain(out);
     if (this.state !== 'done') {
       throw new InvalidMessageError(
         'Invalid message: it ends before its final frame or signature (truncated). Nothing was authenticated ' +
@@ -356,11 +345,6 @@ export class MessageDecoder {
       );
     }
     this.destroy();
-  }
-
-  /** True once the whole message was read (final frame and any signature). */
-  get complete(): boolean {
-    return this.state === 'done';
   }
 
   destroy(): void {

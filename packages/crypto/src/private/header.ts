@@ -1,4 +1,4 @@
-import { AWS_KMS_PROVIDER_ID, MessageFormat } from '../constants';
+import { MessageFormat } from '../constants';
 import { InvalidMessageError, UnsupportedFormatError } from '../errors';
 import { type AlgorithmSuite, getAlgorithmSuite } from './algorithm-suites';
 import { ByteReader } from './byte-reader';
@@ -141,8 +141,4 @@ export function parseHeader(buf: Buffer, options: ParseHeaderOptions): MessageHe
     headerAuthTag,
     length: reader.offset,
   };
-}
-
-export function isAwsKmsKey(edk: EncryptedDataKey): boolean {
-  return edk.providerId === AWS_KMS_PROVIDER_ID;
 }
