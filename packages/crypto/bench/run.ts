@@ -12,7 +12,7 @@ import {
   KmsKeyringNode,
   NodeCachingMaterialsManager,
 } from '@aws-crypto/client-node';
-import { DataKeyCache, EnvelopeEncryptor, KmsKeyring } from '@secure-lambda/crypto';
+import { DataKeyCache, EnvelopeEncryptor, KmsKeyring } from '../src';
 import { InMemoryKms } from '@secure-lambda/testkit';
 import { measureBundleSizes } from './bundle-size';
 import { compare } from './measure';
