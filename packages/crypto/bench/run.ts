@@ -12,8 +12,8 @@ import {
   KmsKeyringNode,
   NodeCachingMaterialsManager,
 } from '@aws-crypto/client-node';
-import { DataKeyCache, EnvelopeEncryptor, KmsKeyring } from '../src';
 import { InMemoryKms } from '@secure-lambda/testkit';
+import { DataKeyCache, EnvelopeEncryptor, KmsKeyring } from '../src';
 import { measureBundleSizes } from './bundle-size';
 import { compare } from './measure';
 
