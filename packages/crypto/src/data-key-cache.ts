@@ -69,8 +69,8 @@ export class DataKeyCache {
   readonly maxAgeMs: number;
   readonly maxMessagesPerKey: number;
   readonly maxBytesPerKey: number;
-  private readonly now: () => number;
-  private readonly entries = new Map<string, Entry>();
+  readonly #now: () => number;
+  readonly #entries = new Map<string, Entry>();
 
   constructor(props: DataKeyCacheProps = {}) {
     this.capacity = positiveInteger(props.capacity, Defaults.CACHE_CAPACITY, 'capacity');
@@ -85,12 +85,12 @@ export class DataKeyCache {
       Defaults.CACHE_MAX_BYTES_PER_KEY,
       'maxBytesPerKey',
     );
-    this.now = props.now ?? Date.now;
+    this.#now = props.now ?? Date.now;
   }
 
   /** Number of entries held. */
   get size(): number {
-    return this.entries.size;
+    return this.#entries.size;
   }
 
   /** Cache key for encryption under one keyring, suite and serialized context. */
@@ -116,8 +116,8 @@ export class DataKeyCache {
     return id;
   }
 
-  private expired(entry: Entry): boolean {
-    return this.now() - entry.createdAt >= this.maxAgeMs;
+  #expired(entry: Entry): boolean {
+    return this.#now() - entry.createdAt >= this.maxAgeMs;
   }
 
   /**
@@ -125,19 +125,19 @@ export class DataKeyCache {
    * there is none or the message would exceed a bound (the spent entry is then evicted).
    */
   useForEncryption(id: string, plaintextLength: number): CachedEncryptionKey | undefined {
-    const entry = this.entries.get(id);
+    const entry = this.#entries.get(id);
     if (!entry) return undefined;
     if (
-      this.expired(entry) ||
+      this.#expired(entry) ||
       entry.messages + 1 > this.maxMessagesPerKey ||
       entry.bytes + plaintextLength > this.maxBytesPerKey
     ) {
-      this.evict(id);
+      this.#evict(id);
       return undefined;
     }
     entry.messages += 1;
     entry.bytes += plaintextLength;
-    this.touch(id, entry);
+    this.#touch(id, entry);
     return entry;
   }
 
@@ -147,10 +147,10 @@ export class DataKeyCache {
    */
   putForEncryption(id: string, key: CachedEncryptionKey, plaintextLength: number): boolean {
     if (plaintextLength > this.maxBytesPerKey) return false;
-    this.store(id, {
+    this.#store(id, {
       ...key,
       dataKey: Buffer.from(key.dataKey),
-      createdAt: this.now(),
+      createdAt: this.#now(),
       messages: 1,
       bytes: plaintextLength,
     });
@@ -158,21 +158,21 @@ export class DataKeyCache {
   }
 
   getForDecryption(id: string): Buffer | undefined {
-    const entry = this.entries.get(id);
+    const entry = this.#entries.get(id);
     if (!entry) return undefined;
-    if (this.expired(entry)) {
-      this.evict(id);
+    if (this.#expired(entry)) {
+      this.#evict(id);
       return undefined;
     }
-    this.touch(id, entry);
+    this.#touch(id, entry);
     return entry.dataKey;
   }
 
   putForDecryption(id: string, dataKey: Buffer): void {
-    this.store(id, {
+    this.#store(id, {
       dataKey: Buffer.from(dataKey),
       encryptedDataKeys: [],
-      createdAt: this.now(),
+      createdAt: this.#now(),
       messages: 0,
       bytes: 0,
     });
@@ -180,27 +180,27 @@ export class DataKeyCache {
 
   /** Zeroes and drops every entry. */
   clear(): void {
-    for (const id of [...this.entries.keys()]) this.evict(id);
+    for (const id of [...this.#entries.keys()]) this.#evict(id);
   }
 
-  private touch(id: string, entry: Entry): void {
-    this.entries.delete(id);
-    this.entries.set(id, entry);
+  #touch(id: string, entry: Entry): void {
+    this.#entries.delete(id);
+    this.#entries.set(id, entry);
   }
 
-  private store(id: string, entry: Entry): void {
-    this.evict(id);
-    this.entries.set(id, entry);
-    while (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next().value as string;
-      this.evict(oldest);
+  #store(id: string, entry: Entry): void {
+    this.#evict(id);
+    this.#entries.set(id, entry);
+    while (this.#entries.size > this.capacity) {
+      const oldest = this.#entries.keys().next().value as string;
+      this.#evict(oldest);
     }
   }
 
-  private evict(id: string): void {
-    const entry = this.entries.get(id);
+  #evict(id: string): void {
+    const entry = this.#entries.get(id);
     if (!entry) return;
-    this.entries.delete(id);
+    this.#entries.delete(id);
     zero(entry.dataKey);
   }
 }

@@ -106,10 +106,10 @@ function toBuffer(input: unknown, what: string): Buffer {
 export class EnvelopeEncryptor {
   readonly frameLength: number;
   readonly algorithmSuite: AlgorithmSuite;
-  private readonly keyring: KmsKeyring;
-  private readonly cache: DataKeyCache | undefined;
-  private readonly maxEncryptedDataKeys: number;
-  private readonly maxNonFramedLength: number;
+  readonly #keyring: KmsKeyring;
+  readonly #cache: DataKeyCache | undefined;
+  readonly #maxEncryptedDataKeys: number;
+  readonly #maxNonFramedLength: number;
 
   constructor(props: EnvelopeEncryptorProps) {
     if (!props?.keyring || typeof props.keyring.decryptDataKey !== 'function') {
@@ -134,16 +134,15 @@ export class EnvelopeEncryptor {
       this.algorithmSuite = getAlgorithmSuite(suiteId);
     } catch (cause) {
       throw new CryptoConfigurationError(
-        `EnvelopeEncryptor: algorithmSuite must be AlgorithmSuiteId.AES256_GCM_HKDF_SHA512_COMMIT_KEY (0x0478) or ` +
-          `AES256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384 (0x0578).`,
+        `EnvelopeEncryptor: algorithmSuite must be 0x0478 or 0x0578 (see AlgorithmSuiteId).`,
         { cause },
       );
     }
     this.frameLength = frameLength;
-    this.keyring = props.keyring;
-    this.cache = props.cache;
-    this.maxEncryptedDataKeys = props.maxEncryptedDataKeys ?? Defaults.MAX_ENCRYPTED_DATA_KEYS;
-    this.maxNonFramedLength = props.maxNonFramedLength ?? Defaults.MAX_STREAM_NON_FRAMED_BYTES;
+    this.#keyring = props.keyring;
+    this.#cache = props.cache;
+    this.#maxEncryptedDataKeys = props.maxEncryptedDataKeys ?? Defaults.MAX_ENCRYPTED_DATA_KEYS;
+    this.#maxNonFramedLength = props.maxNonFramedLength ?? Defaults.MAX_STREAM_NON_FRAMED_BYTES;
   }
 
   /**
@@ -157,7 +156,7 @@ export class EnvelopeEncryptor {
   async encrypt(plaintext: Uint8Array, options: EncryptOptions = {}): Promise<Buffer> {
     const input = toBuffer(plaintext, 'plaintext');
     const context = validateEncryptionContext(options.encryptionContext);
-    const materials = await this.encryptionMaterials(context, input.length);
+    const materials = await this.#encryptionMaterials(context, input.length);
     let encoder: MessageEncoder;
     try {
       encoder = new MessageEncoder(materials.encoder, this.frameLength);
@@ -181,12 +180,12 @@ export class EnvelopeEncryptor {
    * ```
    */
   async decrypt(message: Uint8Array, options: DecryptOptions = {}): Promise<DecryptResult> {
-    const decoder = this.decoder();
+    const decoder = this.#decoder();
     decoder.push(toBuffer(message, 'message'));
     const header = decoder.readHeader();
-    if (!header) throw new InvalidMessageError('Invalid message: it ends inside the header (truncated).');
-    this.checkRequiredContext(header, options.requiredEncryptionContext);
-    await this.beginDecrypt(decoder, header);
+    if (!header) throw new InvalidMessageError('it ends inside the header (truncated).');
+    this.#checkRequiredContext(header, options.requiredEncryptionContext);
+    await this.#beginDecrypt(decoder, header);
     const parts: Buffer[] = [];
     try {
       decoder.end(parts);
@@ -210,9 +209,7 @@ export class EnvelopeEncryptor {
    */
   encryptStream(options: EncryptStreamOptions = {}): Transform {
     if (this.frameLength === 0) {
-      throw new CryptoConfigurationError(
-        'encryptStream needs framing (frameLength > 0): a non-framed body cannot be written incrementally.',
-      );
+      throw new CryptoConfigurationError('encryptStream needs framing: set frameLength > 0.');
     }
     const context = validateEncryptionContext(options.encryptionContext);
     const declared = options.plaintextLength;
@@ -223,7 +220,7 @@ export class EnvelopeEncryptor {
     let seen = 0;
     const start = async (): Promise<MessageEncoder> => {
       if (encoder) return encoder;
-      const materials = await this.encryptionMaterials(context, declared);
+      const materials = await this.#encryptionMaterials(context, declared);
       try {
         encoder = new MessageEncoder(materials.encoder, this.frameLength);
       } finally {
@@ -245,7 +242,7 @@ export class EnvelopeEncryptor {
             for (const part of enc.update(bytes)) this.push(part);
             callback();
           })
-          .catch((error: unknown) => callback(error as Error));
+          .catch((error: unknown) => callback(asError(error)));
       },
       flush(callback: TransformCallback) {
         start()
@@ -258,7 +255,7 @@ export class EnvelopeEncryptor {
             for (const part of enc.final()) this.push(part);
             callback();
           })
-          .catch((error: unknown) => callback(error as Error));
+          .catch((error: unknown) => callback(asError(error)));
       },
       destroy(error, callback) {
         encoder?.destroy();
@@ -279,15 +276,15 @@ export class EnvelopeEncryptor {
    * ```
    */
   decryptStream(options: DecryptOptions = {}): Transform {
-    const decoder = this.decoder();
+    const decoder = this.#decoder();
     let started = false;
     const advance = async (stream: Transform): Promise<void> => {
       if (!started) {
         const header = decoder.readHeader();
         if (!header) return;
-        this.checkRequiredContext(header, options.requiredEncryptionContext);
+        this.#checkRequiredContext(header, options.requiredEncryptionContext);
         started = true;
-        await this.beginDecrypt(decoder, header);
+        await this.#beginDecrypt(decoder, header);
       }
       const parts: Buffer[] = [];
       try {
@@ -307,7 +304,7 @@ export class EnvelopeEncryptor {
         }
         advance(this)
           .then(() => callback())
-          .catch((error: unknown) => callback(error as Error));
+          .catch((error: unknown) => callback(asError(error)));
       },
       flush(callback: TransformCallback) {
         advance(this)
@@ -320,7 +317,7 @@ export class EnvelopeEncryptor {
             }
             callback();
           })
-          .catch((error: unknown) => callback(error as Error));
+          .catch((error: unknown) => callback(asError(error)));
       },
       destroy(error, callback) {
         decoder.destroy();
@@ -329,25 +326,25 @@ export class EnvelopeEncryptor {
     });
   }
 
-  private decoder(): MessageDecoder {
+  #decoder(): MessageDecoder {
     return new MessageDecoder({
-      maxEncryptedDataKeys: this.maxEncryptedDataKeys,
-      maxNonFramedLength: this.maxNonFramedLength,
+      maxEncryptedDataKeys: this.#maxEncryptedDataKeys,
+      maxNonFramedLength: this.#maxNonFramedLength,
     });
   }
 
-  private checkRequiredContext(header: MessageHeader, required: EncryptionContext | undefined): void {
+  #checkRequiredContext(header: MessageHeader, required: EncryptionContext | undefined): void {
     if (!required) return;
     const bad = mismatchedContextKeys(validateContextShape(required), header.encryptionContext);
     if (bad.length > 0) throw new EncryptionContextMismatchError(bad);
   }
 
-  private async beginDecrypt(decoder: MessageDecoder, header: MessageHeader): Promise<void> {
-    const cache = this.cache;
+  async #beginDecrypt(decoder: MessageDecoder, header: MessageHeader): Promise<void> {
+    const cache = this.#cache;
     let cacheId: string | undefined;
     if (cache) {
       cacheId = DataKeyCache.decryptionId(
-        this.keyring.partitionId,
+        this.#keyring.partitionId,
         header.suite.id,
         serializeEncryptionContext(header.encryptionContext),
         header.encryptedDataKeys,
@@ -358,7 +355,7 @@ export class EnvelopeEncryptor {
         return;
       }
     }
-    const dataKey = await this.keyring.decryptDataKey(header.encryptedDataKeys, header.encryptionContext);
+    const dataKey = await this.#keyring.decryptDataKey(header.encryptedDataKeys, header.encryptionContext);
     try {
       decoder.begin(dataKey);
       // Only a key that passed the commitment and header checks is worth caching.
@@ -368,7 +365,7 @@ export class EnvelopeEncryptor {
     }
   }
 
-  private async encryptionMaterials(
+  async #encryptionMaterials(
     context: Record<string, string>,
     plaintextLength: number | undefined,
   ): Promise<Materials> {
@@ -378,7 +375,7 @@ export class EnvelopeEncryptor {
       serializeEncryptionContext({ ...context, [PUBLIC_KEY_CONTEXT_KEY]: PUBLIC_KEY_PLACEHOLDER });
       const signing = generateSigningKey();
       const fullContext = { ...context, [PUBLIC_KEY_CONTEXT_KEY]: signing.publicKeyBase64 };
-      const generated = await this.keyring.generateDataKey(fullContext);
+      const generated = await this.#keyring.generateDataKey(fullContext);
       return {
         encoder: { suite, ...generated, encryptionContext: fullContext, signingKey: signing.privateKey },
         release: () => zero(generated.dataKey),
@@ -386,15 +383,15 @@ export class EnvelopeEncryptor {
     }
     // Serialized once: it sizes the context (before KMS is called), keys the cache and goes in the header.
     const serializedContext = serializeEncryptionContext(context);
-    const cache = this.cache;
+    const cache = this.#cache;
     if (!cache || plaintextLength === undefined) {
-      const generated = await this.keyring.generateDataKey(context);
+      const generated = await this.#keyring.generateDataKey(context);
       return {
         encoder: { suite, ...generated, encryptionContext: context, serializedContext },
         release: () => zero(generated.dataKey),
       };
     }
-    const id = DataKeyCache.encryptionId(this.keyring.partitionId, suite.id, serializedContext);
+    const id = DataKeyCache.encryptionId(this.#keyring.partitionId, suite.id, serializedContext);
     const hit = cache.useForEncryption(id, plaintextLength);
     if (hit) {
       return {
@@ -402,13 +399,18 @@ export class EnvelopeEncryptor {
         release: () => undefined,
       };
     }
-    const generated = await this.keyring.generateDataKey(context);
+    const generated = await this.#keyring.generateDataKey(context);
     cache.putForEncryption(id, generated, plaintextLength);
     return {
       encoder: { suite, ...generated, encryptionContext: context, serializedContext },
       release: () => zero(generated.dataKey),
     };
   }
+}
+
+/** Transform callbacks take an Error; everything we throw is one, anything else is wrapped. */
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function validateContextShape(required: EncryptionContext): EncryptionContext {

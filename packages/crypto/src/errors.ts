@@ -32,8 +32,9 @@ export class CryptoError extends Error {
 
 /** The message is malformed, truncated, extended or was tampered with. No plaintext is released. */
 export class InvalidMessageError extends CryptoError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(CryptoErrorCode.INVALID_MESSAGE, message, options);
+  /** @param reason what is wrong, completing "Invalid message: …". */
+  constructor(reason: string, options?: ErrorOptions) {
+    super(CryptoErrorCode.INVALID_MESSAGE, `Invalid message: ${reason}`, options);
   }
 }
 
@@ -45,8 +46,8 @@ export class EncryptionContextMismatchError extends CryptoError {
   constructor(keys: readonly string[], options?: ErrorOptions) {
     super(
       CryptoErrorCode.ENCRYPTION_CONTEXT_MISMATCH,
-      `Encryption context mismatch on key(s) ${keys.map((k) => JSON.stringify(k)).join(', ')}: the message was ` +
-        'not encrypted for this context. Check that you decrypt with the context used at encryption.',
+      `Encryption context mismatch on key(s) ${keys.map((k) => JSON.stringify(k)).join(', ')}: ` +
+        'decrypt with the context the message was encrypted with.',
       options,
     );
     this.keys = keys;
@@ -55,8 +56,9 @@ export class EncryptionContextMismatchError extends CryptoError {
 
 /** The encryption context given to encrypt is not acceptable (reserved key, too large, not strings). */
 export class InvalidEncryptionContextError extends CryptoError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(CryptoErrorCode.INVALID_ENCRYPTION_CONTEXT, message, options);
+  /** @param reason what is wrong, completing "Invalid encryption context: …". */
+  constructor(reason: string, options?: ErrorOptions) {
+    super(CryptoErrorCode.INVALID_ENCRYPTION_CONTEXT, `Invalid encryption context: ${reason}`, options);
   }
 }
 

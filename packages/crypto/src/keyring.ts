@@ -60,11 +60,20 @@ function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/** KMS answered, but not with what was asked for: never use such a response. */
+function unexpectedResponse(operation: string, keyId: string, what: string): KmsFailureError {
+  return new KmsFailureError(
+    CryptoErrorCode.KMS_FAILURE,
+    `KMS ${operation} for ${keyId} returned ${what}; the response was discarded.`,
+    { keyId, operation },
+  );
+}
+
 function requireKeyArn(value: unknown, field: string): string {
   if (typeof value !== 'string' || parseKeyArn(value) === undefined) {
     throw new CryptoConfigurationError(
       `KmsKeyring: ${field} must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), got ` +
-        `${JSON.stringify(value)}. Aliases and bare key ids cannot be pinned on decrypt; pass the key ARN.`,
+        `${JSON.stringify(value)}: decrypt pins keys by ARN, so pass the key ARN.`,
     );
   }
   return value;
@@ -85,20 +94,19 @@ export class KmsKeyring {
   readonly additionalKeyIds: readonly string[];
   /** Identifies what this keyring may decrypt, so a shared cache never hands keys across keyrings. */
   readonly partitionId: string;
-  private readonly client: KmsClientLike;
-  private readonly allowed: ReadonlySet<string>;
-  private readonly discovery:
-    | { readonly accountIds: ReadonlySet<string>; readonly partition: string }
-    | undefined;
-  private readonly grantTokens: string[] | undefined;
+  readonly #client: KmsClientLike;
+  readonly #allowed: ReadonlySet<string>;
+  readonly #discovery: { readonly accountIds: ReadonlySet<string>; readonly partition: string } | undefined;
+  /** Spread into every KMS call: `{ GrantTokens }` when grant tokens were given, else nothing. */
+  readonly #grants: { readonly GrantTokens?: readonly string[] };
 
   constructor(props: KmsKeyringProps) {
     if (!props || typeof props.client?.generateDataKey !== 'function') {
       throw new CryptoConfigurationError(
-        'KmsKeyring: `client` must be a KMS client; use createKmsClient() from @secure-lambda/crypto/kms-sdk.',
+        'KmsKeyring: `client` is required; use createKmsClient() from @secure-lambda/crypto/kms-sdk.',
       );
     }
-    this.client = props.client;
+    this.#client = props.client;
     this.generatorKeyId =
       props.generatorKeyId === undefined ? undefined : requireKeyArn(props.generatorKeyId, 'generatorKeyId');
     this.additionalKeyIds = (props.additionalKeyIds ?? []).map((id, i) =>
@@ -115,18 +123,18 @@ export class KmsKeyring {
           'KmsKeyring: discovery.accountIds must list one or more 12-digit AWS account ids.',
         );
       }
-      this.discovery = { accountIds: new Set(accountIds), partition: props.discovery.partition ?? 'aws' };
+      this.#discovery = { accountIds: new Set(accountIds), partition: props.discovery.partition ?? 'aws' };
     }
-    if (this.generatorKeyId === undefined && this.additionalKeyIds.length === 0 && !this.discovery) {
+    if (this.generatorKeyId === undefined && this.additionalKeyIds.length === 0 && !this.#discovery) {
       throw new CryptoConfigurationError(
         'KmsKeyring: give a generatorKeyId (to encrypt and decrypt) or a discovery filter (to decrypt only).',
       );
     }
     const keys = [this.generatorKeyId, ...this.additionalKeyIds].filter((k): k is string => k !== undefined);
-    this.allowed = new Set(keys);
-    this.grantTokens = props.grantTokens ? [...props.grantTokens] : undefined;
-    const discoveryPart = this.discovery
-      ? `discovery:${this.discovery.partition}:${[...this.discovery.accountIds].sort().join(',')}`
+    this.#allowed = new Set(keys);
+    this.#grants = props.grantTokens ? { GrantTokens: [...props.grantTokens] } : {};
+    const discoveryPart = this.#discovery
+      ? `discovery:${this.#discovery.partition}:${[...this.#discovery.accountIds].sort().join(',')}`
       : 'strict';
     this.partitionId = `aws-kms|${keys.join(',')}|${discoveryPart}`;
   }
@@ -134,13 +142,13 @@ export class KmsKeyring {
   /** Whether this keyring may call KMS with the key named in an encrypted data key. */
   allows(edk: EncryptedDataKey): boolean {
     if (edk.providerId !== AWS_KMS_PROVIDER_ID) return false;
-    if (this.allowed.has(edk.providerInfo)) return true;
-    if (!this.discovery) return false;
+    if (this.#allowed.has(edk.providerInfo)) return true;
+    if (!this.#discovery) return false;
     const arn = parseKeyArn(edk.providerInfo);
     return (
       arn !== undefined &&
-      arn.partition === this.discovery.partition &&
-      this.discovery.accountIds.has(arn.accountId)
+      arn.partition === this.#discovery.partition &&
+      this.#discovery.accountIds.has(arn.accountId)
     );
   }
 
@@ -152,16 +160,16 @@ export class KmsKeyring {
     const generator = this.generatorKeyId;
     if (generator === undefined) {
       throw new CryptoConfigurationError(
-        'KmsKeyring: this keyring has no generatorKeyId, so it cannot encrypt. Configure a generator key ARN.',
+        'KmsKeyring: no generatorKeyId, so it cannot encrypt. Configure a generator key ARN.',
       );
     }
     let response: Awaited<ReturnType<KmsClientLike['generateDataKey']>>;
     try {
-      response = await this.client.generateDataKey({
+      response = await this.#client.generateDataKey({
         KeyId: generator,
         NumberOfBytes: MessageFormat.DATA_KEY_LENGTH,
         EncryptionContext: encryptionContext,
-        ...(this.grantTokens ? { GrantTokens: this.grantTokens } : {}),
+        ...this.#grants,
       });
     } catch (error) {
       throw mapKmsError(error, 'GenerateDataKey', generator);
@@ -174,11 +182,7 @@ export class KmsKeyring {
       KeyId !== generator
     ) {
       zero(Plaintext);
-      throw new KmsFailureError(
-        CryptoErrorCode.KMS_FAILURE,
-        `KMS GenerateDataKey returned an unexpected response for ${generator} (wrong key id or key length).`,
-        { keyId: generator, operation: 'GenerateDataKey' },
-      );
+      throw unexpectedResponse('GenerateDataKey', generator, 'a wrong key id or key length');
     }
     const dataKey = toBuffer(Plaintext);
     const encryptedDataKeys: EncryptedDataKey[] = [
@@ -186,7 +190,7 @@ export class KmsKeyring {
     ];
     try {
       for (const keyId of this.additionalKeyIds) {
-        encryptedDataKeys.push(await this.wrap(keyId, dataKey, encryptionContext));
+        encryptedDataKeys.push(await this.#wrap(keyId, dataKey, encryptionContext));
       }
     } catch (error) {
       zero(dataKey);
@@ -195,28 +199,24 @@ export class KmsKeyring {
     return { dataKey, encryptedDataKeys };
   }
 
-  private async wrap(
+  async #wrap(
     keyId: string,
     dataKey: Buffer,
     encryptionContext: EncryptionContext,
   ): Promise<EncryptedDataKey> {
     let response: Awaited<ReturnType<KmsClientLike['encrypt']>>;
     try {
-      response = await this.client.encrypt({
+      response = await this.#client.encrypt({
         KeyId: keyId,
         Plaintext: dataKey,
         EncryptionContext: encryptionContext,
-        ...(this.grantTokens ? { GrantTokens: this.grantTokens } : {}),
+        ...this.#grants,
       });
     } catch (error) {
       throw mapKmsError(error, 'Encrypt', keyId);
     }
     if (!response.CiphertextBlob || response.KeyId !== keyId) {
-      throw new KmsFailureError(
-        CryptoErrorCode.KMS_FAILURE,
-        `KMS Encrypt returned an unexpected response for ${keyId}.`,
-        { keyId, operation: 'Encrypt' },
-      );
+      throw unexpectedResponse('Encrypt', keyId, 'no ciphertext or another key id');
     }
     return {
       providerId: AWS_KMS_PROVIDER_ID,
@@ -244,23 +244,19 @@ export class KmsKeyring {
     let firstError: unknown;
     for (const edk of candidates) {
       try {
-        const response = await this.client.decrypt({
+        const response = await this.#client.decrypt({
           KeyId: edk.providerInfo,
           CiphertextBlob: edk.encryptedDataKey,
           EncryptionContext: encryptionContext,
-          ...(this.grantTokens ? { GrantTokens: this.grantTokens } : {}),
+          ...this.#grants,
         });
         if (response.KeyId !== edk.providerInfo) {
           zero(response.Plaintext);
-          throw new KmsFailureError(
-            CryptoErrorCode.KMS_FAILURE,
-            `KMS Decrypt reported key ${String(response.KeyId)} instead of the requested ${edk.providerInfo}.`,
-            { keyId: edk.providerInfo, operation: 'Decrypt' },
-          );
+          throw unexpectedResponse('Decrypt', edk.providerInfo, `key ${String(response.KeyId)}`);
         }
         if (!response.Plaintext || response.Plaintext.byteLength !== MessageFormat.DATA_KEY_LENGTH) {
           zero(response.Plaintext);
-          throw new InvalidMessageError('Invalid message: the unwrapped data key has the wrong length.');
+          throw new InvalidMessageError('the unwrapped data key has the wrong length.');
         }
         return toBuffer(response.Plaintext);
       } catch (error) {

@@ -11,6 +11,7 @@ import {
   type KMSClientConfig,
 } from '@aws-sdk/client-kms';
 import type {
+  EncryptionContext,
   KmsClientLike,
   KmsDecryptInput,
   KmsDecryptOutput,
@@ -20,8 +21,15 @@ import type {
   KmsGenerateDataKeyOutput,
 } from './kms-client';
 
-function mutable<T>(value: readonly T[] | undefined): T[] | undefined {
-  return value ? [...value] : undefined;
+/** The SDK's input types want mutable copies of the context and grant tokens. */
+function common(input: {
+  readonly EncryptionContext?: EncryptionContext;
+  readonly GrantTokens?: readonly string[];
+}) {
+  return {
+    EncryptionContext: input.EncryptionContext ? { ...input.EncryptionContext } : undefined,
+    GrantTokens: input.GrantTokens ? [...input.GrantTokens] : undefined,
+  };
 }
 
 /**
@@ -39,31 +47,20 @@ export function fromKmsClient(client: KMSClient): KmsClientLike {
         new GenerateDataKeyCommand({
           KeyId: input.KeyId,
           NumberOfBytes: input.NumberOfBytes,
-          EncryptionContext: input.EncryptionContext ? { ...input.EncryptionContext } : undefined,
-          GrantTokens: mutable(input.GrantTokens),
+          ...common(input),
         }),
       );
       return { KeyId, Plaintext, CiphertextBlob };
     },
     async encrypt(input: KmsEncryptInput): Promise<KmsEncryptOutput> {
       const { KeyId, CiphertextBlob } = await client.send(
-        new EncryptCommand({
-          KeyId: input.KeyId,
-          Plaintext: input.Plaintext,
-          EncryptionContext: input.EncryptionContext ? { ...input.EncryptionContext } : undefined,
-          GrantTokens: mutable(input.GrantTokens),
-        }),
+        new EncryptCommand({ KeyId: input.KeyId, Plaintext: input.Plaintext, ...common(input) }),
       );
       return { KeyId, CiphertextBlob };
     },
     async decrypt(input: KmsDecryptInput): Promise<KmsDecryptOutput> {
       const { KeyId, Plaintext } = await client.send(
-        new DecryptCommand({
-          KeyId: input.KeyId,
-          CiphertextBlob: input.CiphertextBlob,
-          EncryptionContext: input.EncryptionContext ? { ...input.EncryptionContext } : undefined,
-          GrantTokens: mutable(input.GrantTokens),
-        }),
+        new DecryptCommand({ KeyId: input.KeyId, CiphertextBlob: input.CiphertextBlob, ...common(input) }),
       );
       return { KeyId, Plaintext };
     },

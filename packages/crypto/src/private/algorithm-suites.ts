@@ -6,21 +6,14 @@ export interface AlgorithmSuite {
   readonly signed: boolean;
 }
 
+const {
+  AES256_GCM_HKDF_SHA512_COMMIT_KEY: COMMIT,
+  AES256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384: COMMIT_ECDSA,
+} = AlgorithmSuiteId;
+
 const SUITES: ReadonlyMap<number, AlgorithmSuite> = new Map([
-  [
-    AlgorithmSuiteId.AES256_GCM_HKDF_SHA512_COMMIT_KEY,
-    {
-      id: AlgorithmSuiteId.AES256_GCM_HKDF_SHA512_COMMIT_KEY,
-      signed: false,
-    },
-  ],
-  [
-    AlgorithmSuiteId.AES256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384,
-    {
-      id: AlgorithmSuiteId.AES256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384,
-      signed: true,
-    },
-  ],
+  [COMMIT, { id: COMMIT, signed: false }],
+  [COMMIT_ECDSA, { id: COMMIT_ECDSA, signed: true }],
 ]);
 
 function hex(id: number): string {
@@ -35,8 +28,8 @@ export function getAlgorithmSuite(id: number): AlgorithmSuite {
   const suite = SUITES.get(id);
   if (!suite) {
     throw new UnsupportedFormatError(
-      `Unsupported algorithm suite ${hex(id)}: only ${hex(AlgorithmSuiteId.AES256_GCM_HKDF_SHA512_COMMIT_KEY)} ` +
-        `and ${hex(AlgorithmSuiteId.AES256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384)} (key-committing suites) are ` +
+      `Unsupported algorithm suite ${hex(id)}: only ${hex(COMMIT)} ` +
+        `and ${hex(COMMIT_ECDSA)} (key-committing suites) are ` +
         'accepted. Re-encrypt the data with a committing suite.',
     );
   }

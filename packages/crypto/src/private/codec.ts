@@ -11,11 +11,17 @@ import {
   checkCommitment,
   checkHeaderAuthTag,
   deriveMessageKeys,
+  FINAL_FRAME,
+  FRAME,
   headerAuthTag,
   randomMessageId,
+  SINGLE_BLOCK,
   verificationKeyFromContext,
   zero,
 } from './primitives';
+
+// Local names for the format constants: shorter code, and they minify to one letter.
+const { IV_LENGTH, MAX_FRAME_COUNT, MAX_NON_FRAMED_LENGTH, SEQUENCE_NUMBER_END, TAG_LENGTH } = MessageFormat;
 
 const SIGNATURE_HASH = 'sha384';
 
@@ -35,21 +41,21 @@ export interface EncoderMaterials {
  * zero it right after; the derived key lives until `final()` or `destroy()`.
  */
 export class MessageEncoder {
-  private readonly body: BodyCipher;
-  private readonly encryptionKey: Buffer;
-  private readonly frameLength: number;
-  private readonly signer: Sign | undefined;
-  private readonly signingKey: KeyObject | undefined;
-  private readonly pending = new ByteQueue();
-  private sequence = 1;
-  private headerEmitted = false;
-  private readonly header: Buffer;
+  readonly #body: BodyCipher;
+  readonly #encryptionKey: Buffer;
+  readonly #frameLength: number;
+  readonly #signer: Sign | undefined;
+  readonly #signingKey: KeyObject | undefined;
+  readonly #pending = new ByteQueue();
+  #sequence = 1;
+  #headerEmitted = false;
+  readonly #header: Buffer;
 
   constructor(materials: EncoderMaterials, frameLength: number) {
     const messageId = randomMessageId();
     const { encryptionKey, commitment } = deriveMessageKeys(materials.dataKey, messageId, materials.suite);
-    this.encryptionKey = encryptionKey;
-    this.frameLength = frameLength;
+    this.#encryptionKey = encryptionKey;
+    this.#frameLength = frameLength;
     const headerBody = serializeHeaderBody({
       suite: materials.suite,
       messageId,
@@ -59,46 +65,46 @@ export class MessageEncoder {
       frameLength,
       commitment,
     });
-    this.header = Buffer.concat([headerBody, headerAuthTag(encryptionKey, headerBody)]);
-    this.body = new BodyCipher(encryptionKey, messageId);
+    this.#header = Buffer.concat([headerBody, headerAuthTag(encryptionKey, headerBody)]);
+    this.#body = new BodyCipher(encryptionKey, messageId);
     if (materials.suite.signed) {
-      this.signingKey = materials.signingKey;
-      this.signer = createSign(SIGNATURE_HASH);
+      this.#signingKey = materials.signingKey;
+      this.#signer = createSign(SIGNATURE_HASH);
     }
   }
 
-  private emit(parts: Buffer[], out: Buffer[]): void {
+  #emit(parts: Buffer[], out: Buffer[]): void {
     for (const part of parts) {
-      this.signer?.update(part);
+      this.#signer?.update(part);
       out.push(part);
     }
   }
 
-  private start(out: Buffer[]): void {
-    if (!this.headerEmitted) {
-      this.headerEmitted = true;
-      this.emit([this.header], out);
+  #start(out: Buffer[]): void {
+    if (!this.#headerEmitted) {
+      this.#headerEmitted = true;
+      this.#emit([this.#header], out);
     }
   }
 
   /** Feeds plaintext; returns the message bytes that are complete. A full frame is held back until more input shows it is not the last. */
   update(chunk: Buffer): Buffer[] {
     const out: Buffer[] = [];
-    this.start(out);
-    if (this.frameLength === 0) {
-      this.pending.push(chunk);
+    this.#start(out);
+    if (this.#frameLength === 0) {
+      this.#pending.push(chunk);
       return out;
     }
-    this.pending.push(chunk);
-    while (this.pending.length > this.frameLength) {
-      if (this.sequence >= MessageFormat.MAX_FRAME_COUNT) {
+    this.#pending.push(chunk);
+    while (this.#pending.length > this.#frameLength) {
+      if (this.#sequence >= MAX_FRAME_COUNT) {
         throw new PayloadTooLargeError(
-          'Plaintext too large: a message holds at most 2^32 - 1 frames. Use a larger frame length.',
-          MessageFormat.MAX_FRAME_COUNT,
-          this.sequence + 1,
+          'Plaintext too large: at most 2^32 - 1 frames. Use a larger frame length.',
+          MAX_FRAME_COUNT,
+          this.#sequence + 1,
         );
       }
-      this.emit(this.body.encryptFrame(this.sequence++, this.pending.take(this.frameLength)), out);
+      this.#emit(this.#body.encryptFrame(this.#sequence++, this.#pending.take(this.#frameLength)), out);
     }
     return out;
   }
@@ -106,23 +112,23 @@ export class MessageEncoder {
   /** Ends the message: final frame (or the single non-framed block), then the signature footer. */
   final(): Buffer[] {
     const out: Buffer[] = [];
-    this.start(out);
+    this.#start(out);
     try {
-      const rest = this.pending.take(this.pending.length);
-      if (this.frameLength === 0) {
-        if (rest.length > MessageFormat.MAX_NON_FRAMED_LENGTH) {
+      const rest = this.#pending.take(this.#pending.length);
+      if (this.#frameLength === 0) {
+        if (rest.length > MAX_NON_FRAMED_LENGTH) {
           throw new PayloadTooLargeError(
-            'Plaintext too large for a non-framed message (at most 2^32 - 1 bytes). Use framing.',
-            MessageFormat.MAX_NON_FRAMED_LENGTH,
+            'Plaintext too large for a non-framed message. Use framing.',
+            MAX_NON_FRAMED_LENGTH,
             rest.length,
           );
         }
-        this.emit(this.body.encryptNonFramed(rest), out);
+        this.#emit(this.#body.encryptNonFramed(rest), out);
       } else {
-        this.emit(this.body.encryptFinalFrame(this.sequence, rest), out);
+        this.#emit(this.#body.encryptFinalFrame(this.#sequence, rest), out);
       }
-      if (this.signer && this.signingKey) {
-        const signature = this.signer.sign({ key: this.signingKey, dsaEncoding: 'der' });
+      if (this.#signer && this.#signingKey) {
+        const signature = this.#signer.sign({ key: this.#signingKey, dsaEncoding: 'der' });
         const length = Buffer.allocUnsafe(2);
         length.writeUInt16BE(signature.length, 0);
         out.push(length, signature);
@@ -135,12 +141,25 @@ export class MessageEncoder {
 
   /** Zeroes the derived key and drops buffered input. */
   destroy(): void {
-    zero(this.encryptionKey);
-    this.pending.clear();
+    zero(this.#encryptionKey);
+    this.#pending.clear();
   }
 }
 
-type DecodeState = 'header' | 'key' | 'frames' | 'non-framed' | 'footer' | 'done';
+/** Where the decoder is in the message (numbers rather than names: they are compared per frame). */
+const HEADER = 0;
+const KEY = 1;
+const FRAMES = 2;
+const NON_FRAMED = 3;
+const FOOTER = 4;
+const DONE = 5;
+type DecodeState =
+  | typeof HEADER
+  | typeof KEY
+  | typeof FRAMES
+  | typeof NON_FRAMED
+  | typeof FOOTER
+  | typeof DONE;
 
 export interface DecoderOptions {
   readonly maxEncryptedDataKeys: number;
@@ -154,37 +173,37 @@ export interface DecoderOptions {
  * `end()` to check that the message is complete. Plaintext leaves only after its frame's tag verified.
  */
 export class MessageDecoder {
-  private readonly queue = new ByteQueue();
-  private readonly options: DecoderOptions;
-  private state: DecodeState = 'header';
-  private header: MessageHeader | undefined;
-  private body: BodyCipher | undefined;
-  private encryptionKey: Buffer | undefined;
-  private verifier: Verify | undefined;
-  private verificationKey: KeyObject | undefined;
-  private sequence = 1;
+  readonly #queue = new ByteQueue();
+  readonly #options: DecoderOptions;
+  #state: DecodeState = HEADER;
+  #header: MessageHeader | undefined;
+  #body: BodyCipher | undefined;
+  #encryptionKey: Buffer | undefined;
+  #verifier: Verify | undefined;
+  #verificationKey: KeyObject | undefined;
+  #sequence = 1;
 
   constructor(options: DecoderOptions) {
-    this.options = options;
+    this.#options = options;
   }
 
   push(chunk: Buffer): void {
-    this.queue.push(chunk);
+    this.#queue.push(chunk);
   }
 
   /** The parsed (not yet authenticated) header, or undefined while more bytes are needed. */
   readHeader(): MessageHeader | undefined {
-    if (this.header) return this.header;
+    if (this.#header) return this.#header;
     try {
-      this.header = parseHeader(this.queue.peekAll(), {
-        maxEncryptedDataKeys: this.options.maxEncryptedDataKeys,
+      this.#header = parseHeader(this.#queue.peekAll(), {
+        maxEncryptedDataKeys: this.#options.maxEncryptedDataKeys,
       });
     } catch (error) {
       if (error instanceof NeedMoreData) return undefined;
       throw error;
     }
-    this.state = 'key';
-    return this.header;
+    this.#state = KEY;
+    return this.#header;
   }
 
   /**
@@ -192,9 +211,8 @@ export class MessageDecoder {
    * writer committed to), then the header tag. The data key is not kept.
    */
   begin(dataKey: Uint8Array): void {
-    const header = this.header;
-    if (!header || this.state !== 'key')
-      throw new InvalidMessageError('Invalid message: header not read yet.');
+    const header = this.#header;
+    if (!header || this.#state !== KEY) throw new InvalidMessageError('header not read yet.');
     const { encryptionKey, commitment } = deriveMessageKeys(dataKey, header.messageId, header.suite);
     try {
       checkCommitment(header.commitment, commitment);
@@ -203,31 +221,27 @@ export class MessageDecoder {
       zero(encryptionKey);
       throw error;
     }
-    this.encryptionKey = encryptionKey;
-    this.body = new BodyCipher(encryptionKey, header.messageId);
+    this.#encryptionKey = encryptionKey;
+    this.#body = new BodyCipher(encryptionKey, header.messageId);
     if (header.suite.signed) {
       const publicKey = header.encryptionContext[PUBLIC_KEY_CONTEXT_KEY];
       if (publicKey === undefined) {
-        throw new InvalidMessageError(
-          'Invalid message: a signed suite without the signature public key in its context.',
-        );
+        throw new InvalidMessageError('a signed suite without the signature public key in its context.');
       }
-      this.verificationKey = verificationKeyFromContext(publicKey);
-      this.verifier = createVerify(SIGNATURE_HASH);
-      this.verifier.update(header.headerBody);
-      this.verifier.update(header.headerAuthTag);
+      this.#verificationKey = verificationKeyFromContext(publicKey);
+      this.#verifier = createVerify(SIGNATURE_HASH);
+      this.#verifier.update(header.headerBody);
+      this.#verifier.update(header.headerAuthTag);
     } else if (Object.hasOwn(header.encryptionContext, PUBLIC_KEY_CONTEXT_KEY)) {
-      throw new InvalidMessageError(
-        'Invalid message: an unsigned suite must not carry a signature public key.',
-      );
+      throw new InvalidMessageError('an unsigned suite must not carry a signature public key.');
     }
-    this.queue.skip(header.length);
-    this.state = header.frameLength === 0 ? 'non-framed' : 'frames';
+    this.#queue.skip(header.length);
+    this.#state = header.frameLength === 0 ? NON_FRAMED : FRAMES;
   }
 
-  private consume(n: number): Buffer {
-    const bytes = this.queue.take(n);
-    this.verifier?.update(bytes);
+  #consume(n: number): Buffer {
+    const bytes = this.#queue.take(n);
+    this.#verifier?.update(bytes);
     return bytes;
   }
 
@@ -237,96 +251,95 @@ export class MessageDecoder {
    * callers discard it, streams may release it.
    */
   drain(out: Buffer[]): void {
-    const header = this.header!;
-    const body = this.body!;
-    const IV = MessageFormat.IV_LENGTH;
-    const TAG = MessageFormat.TAG_LENGTH;
+    const header = this.#header!;
+    const body = this.#body!;
+    const IV = IV_LENGTH;
+    const TAG = TAG_LENGTH;
     for (;;) {
-      if (this.state === 'frames') {
-        if (this.queue.length < 4) break;
-        const marker = this.queue.peek(4).readUInt32BE(0);
-        if (marker === MessageFormat.SEQUENCE_NUMBER_END) {
-          if (this.queue.length < 8 + IV + 4) break;
-          const head = this.queue.peek(8 + IV + 4);
+      if (this.#state === FRAMES) {
+        if (this.#queue.length < 4) break;
+        const marker = this.#queue.peek(4).readUInt32BE(0);
+        if (marker === SEQUENCE_NUMBER_END) {
+          if (this.#queue.length < 8 + IV + 4) break;
+          const head = this.#queue.peek(8 + IV + 4);
           const sequence = head.readUInt32BE(4);
           const contentLength = head.readUInt32BE(8 + IV);
-          this.checkSequence(sequence);
+          this.#checkSequence(sequence);
           if (contentLength > header.frameLength) {
             throw new InvalidMessageError(
-              `Invalid message: the final frame holds ${contentLength} bytes, more than the frame length.`,
+              `the final frame holds ${contentLength} bytes, more than the frame length.`,
             );
           }
           const total = 8 + IV + 4 + contentLength + TAG;
-          if (this.queue.length < total) break;
-          const frame = this.consume(total);
+          if (this.#queue.length < total) break;
+          const frame = this.#consume(total);
           const iv = frame.subarray(8, 8 + IV);
           const ciphertext = frame.subarray(8 + IV + 4, 8 + IV + 4 + contentLength);
-          out.push(body.open('final', sequence, iv, ciphertext, frame.subarray(total - TAG)));
-          this.state = 'footer';
+          out.push(body.open(FINAL_FRAME, sequence, iv, ciphertext, frame.subarray(total - TAG)));
+          this.#state = FOOTER;
         } else {
-          this.checkSequence(marker);
+          this.#checkSequence(marker);
           const total = 4 + IV + header.frameLength + TAG;
-          if (this.queue.length < total) break;
-          const frame = this.consume(total);
+          if (this.#queue.length < total) break;
+          const frame = this.#consume(total);
           const ciphertext = frame.subarray(4 + IV, 4 + IV + header.frameLength);
           out.push(
-            body.open('frame', marker, frame.subarray(4, 4 + IV), ciphertext, frame.subarray(total - TAG)),
+            body.open(FRAME, marker, frame.subarray(4, 4 + IV), ciphertext, frame.subarray(total - TAG)),
           );
-          this.sequence++;
+          this.#sequence++;
         }
-      } else if (this.state === 'non-framed') {
-        if (this.queue.length < IV + 8) break;
-        const head = this.queue.peek(IV + 8);
+      } else if (this.#state === NON_FRAMED) {
+        if (this.#queue.length < IV + 8) break;
+        const head = this.#queue.peek(IV + 8);
         const high = head.readUInt32BE(IV);
         const contentLength = high * 0x1_0000_0000 + head.readUInt32BE(IV + 4);
-        if (contentLength > this.options.maxNonFramedLength) {
+        if (contentLength > this.#options.maxNonFramedLength) {
           throw new PayloadTooLargeError(
-            `Non-framed message body of ${contentLength} bytes exceeds the limit of ` +
-              `${this.options.maxNonFramedLength}: it cannot be authenticated before it is buffered whole. ` +
-              'Raise maxNonFramedLength or re-encrypt with framing.',
-            this.options.maxNonFramedLength,
+            `Non-framed body of ${contentLength} bytes exceeds maxNonFramedLength: it must be buffered whole ` +
+              'to be authenticated. Raise the limit or re-encrypt with framing.',
+            this.#options.maxNonFramedLength,
             contentLength,
           );
         }
         const total = IV + 8 + contentLength + TAG;
-        if (this.queue.length < total) break;
-        const block = this.consume(total);
+        if (this.#queue.length < total) break;
+        const block = this.#consume(total);
         out.push(
           body.open(
-            'single',
+            SINGLE_BLOCK,
             1,
             block.subarray(0, IV),
             block.subarray(IV + 8, total - TAG),
             block.subarray(total - TAG),
           ),
         );
-        this.state = 'footer';
-      } else if (this.state === 'footer') {
-        if (!this.verifier) {
-          this.state = 'done';
+        this.#state = FOOTER;
+      } else if (this.#state === FOOTER) {
+        if (!this.#verifier) {
+          this.#state = DONE;
           continue;
         }
-        if (this.queue.length < 2) break;
-        const length = this.queue.peek(2).readUInt16BE(0);
-        if (this.queue.length < 2 + length) break;
-        const signature = Buffer.from(this.queue.take(2 + length).subarray(2));
-        if (!this.verifier.verify({ key: this.verificationKey!, dsaEncoding: 'der' }, signature)) {
-          throw new InvalidMessageError('Invalid message: the message signature does not verify.');
+        if (this.#queue.length < 2) break;
+        const length = this.#queue.peek(2).readUInt16BE(0);
+        if (this.#queue.length < 2 + length) break;
+        const signature = Buffer.from(this.#queue.take(2 + length).subarray(2));
+        if (!this.#verifier.verify({ key: this.#verificationKey!, dsaEncoding: 'der' }, signature)) {
+          throw new InvalidMessageError('the message signature does not verify.');
         }
-        this.state = 'done';
+        this.#state = DONE;
       } else {
-        if (this.queue.length > 0) {
-          throw new InvalidMessageError('Invalid message: there are bytes after the end of the message.');
+        if (this.#queue.length > 0) {
+          throw new InvalidMessageError('there are bytes after the end of the message.');
         }
         break;
       }
     }
   }
 
-  private checkSequence(sequence: number): void {
-    if (sequence !== this.sequence) {
+  #checkSequence(sequence: number): void {
+    if (sequence !== this.#sequence) {
       throw new InvalidMessageError(
-        `Invalid message: frame sequence number ${sequence} where ${this.sequence} was expected ` +
+        `frame sequence number ${sequence} where ${this.#sequence} was expected ` +
           '(frames were reordered, dropped or duplicated).',
       );
     }
@@ -334,13 +347,13 @@ export class MessageDecoder {
 
   /** Precondition of success: the whole message, and nothing more, was read. */
   end(out: Buffer[]): void {
-    if (this.state === 'header' || this.state === 'key') {
-      throw new InvalidMessageError('Invalid message: it ends inside the header (truncated).');
+    if (this.#state === HEADER || this.#state === KEY) {
+      throw new InvalidMessageError('it ends inside the header (truncated).');
     }
     this.drain(out);
-    if (this.state !== 'done') {
+    if (this.#state !== DONE) {
       throw new InvalidMessageError(
-        'Invalid message: it ends before its final frame or signature (truncated). Nothing was authenticated ' +
+        'it ends before its final frame or signature (truncated). Nothing was authenticated ' +
           'past the last complete frame.',
       );
     }
@@ -348,7 +361,7 @@ export class MessageDecoder {
   }
 
   destroy(): void {
-    zero(this.encryptionKey);
-    this.queue.clear();
+    zero(this.#encryptionKey);
+    this.#queue.clear();
   }
 }

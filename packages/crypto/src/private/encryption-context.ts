@@ -14,24 +14,22 @@ function compareUtf8(a: Buffer, b: Buffer): number {
 export function validateEncryptionContext(context: unknown): Record<string, string> {
   if (context === undefined) return {};
   if (typeof context !== 'object' || context === null || Array.isArray(context)) {
-    throw new InvalidEncryptionContextError(
-      'Invalid encryption context: pass a plain object of string keys to string values.',
-    );
+    throw new InvalidEncryptionContextError('pass a plain object of string keys to string values.');
   }
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(context)) {
     if (typeof value !== 'string') {
       throw new InvalidEncryptionContextError(
-        `Invalid encryption context: the value of ${JSON.stringify(key)} is a ${typeof value}; ` +
+        `the value of ${JSON.stringify(key)} is a ${typeof value}; ` +
           'encryption context values must be strings.',
       );
     }
     if (key.length === 0) {
-      throw new InvalidEncryptionContextError('Invalid encryption context: keys must not be empty.');
+      throw new InvalidEncryptionContextError('keys must not be empty.');
     }
     if (key.startsWith(RESERVED_CONTEXT_PREFIX)) {
       throw new InvalidEncryptionContextError(
-        `Invalid encryption context: key ${JSON.stringify(key)} uses the reserved prefix ` +
+        `key ${JSON.stringify(key)} uses the reserved prefix ` +
           `"${RESERVED_CONTEXT_PREFIX}". Rename the key.`,
       );
     }
@@ -53,15 +51,13 @@ export function serializeEncryptionContext(context: EncryptionContext): Buffer {
   let size = 2;
   for (const [k, v] of entries) {
     if (k.length > 0xffff || v.length > 0xffff) {
-      throw new InvalidEncryptionContextError(
-        'Invalid encryption context: a key or value is longer than 65,535 bytes.',
-      );
+      throw new InvalidEncryptionContextError('a key or value is longer than 65,535 bytes.');
     }
     size += 4 + k.length + v.length;
   }
   if (size > MessageFormat.MAX_ENCRYPTION_CONTEXT_BYTES) {
     throw new InvalidEncryptionContextError(
-      `Invalid encryption context: it serializes to ${size} bytes; the message format allows ` +
+      `it serializes to ${size} bytes; the message format allows ` +
         `${MessageFormat.MAX_ENCRYPTION_CONTEXT_BYTES}. Keep the context to short identifiers.`,
     );
   }
@@ -83,18 +79,18 @@ export function parseEncryptionContext(body: Buffer): Record<string, string> {
   const reader = new ByteReader(body);
   const count = reader.u16();
   if (count === 0) {
-    throw new InvalidMessageError('Invalid message: the encryption context has a length but no pairs.');
+    throw new InvalidMessageError('the encryption context has a length but no pairs.');
   }
   for (let i = 0; i < count; i++) {
     const key = reader.bytes(reader.u16()).toString('utf8');
     const value = reader.bytes(reader.u16()).toString('utf8');
     if (Object.hasOwn(context, key)) {
-      throw new InvalidMessageError('Invalid message: the encryption context has a duplicate key.');
+      throw new InvalidMessageError('the encryption context has a duplicate key.');
     }
     context[key] = value;
   }
   if (reader.remaining !== 0) {
-    throw new InvalidMessageError('Invalid message: the encryption context length does not match its pairs.');
+    throw new InvalidMessageError('the encryption context length does not match its pairs.');
   }
   return { ...context };
 }

@@ -4,6 +4,17 @@ import { type AlgorithmSuite, getAlgorithmSuite } from './algorithm-suites';
 import { ByteReader } from './byte-reader';
 import { parseEncryptionContext } from './encryption-context';
 
+// Local names for the format constants: shorter code, and they minify to one letter.
+const {
+  COMMITMENT_LENGTH,
+  CONTENT_TYPE_FRAMED,
+  CONTENT_TYPE_NON_FRAMED,
+  MAX_FRAME_LENGTH,
+  MESSAGE_ID_LENGTH,
+  TAG_LENGTH,
+  VERSION_2,
+} = MessageFormat;
+
 /** One wrapped copy of the data key, as stored in the header. */
 export interface EncryptedDataKey {
   readonly providerId: string;
@@ -44,7 +55,7 @@ function u16(n: number): Buffer {
 /** Serializes the version 2 header body (everything the header authentication tag covers). */
 export function serializeHeaderBody(fields: HeaderFields): Buffer {
   const parts: Buffer[] = [
-    Buffer.from([MessageFormat.VERSION_2]),
+    Buffer.from([VERSION_2]),
     u16(fields.suite.id),
     fields.messageId,
     u16(fields.serializedContext.length),
@@ -64,10 +75,7 @@ export function serializeHeaderBody(fields: HeaderFields): Buffer {
     );
   }
   const tail = Buffer.allocUnsafe(5);
-  tail.writeUInt8(
-    fields.frameLength === 0 ? MessageFormat.CONTENT_TYPE_NON_FRAMED : MessageFormat.CONTENT_TYPE_FRAMED,
-    0,
-  );
+  tail.writeUInt8(fields.frameLength === 0 ? CONTENT_TYPE_NON_FRAMED : CONTENT_TYPE_FRAMED, 0);
   tail.writeUInt32BE(fields.frameLength, 1);
   parts.push(tail, fields.commitment);
   return Buffer.concat(parts);
@@ -85,24 +93,24 @@ export interface ParseHeaderOptions {
 export function parseHeader(buf: Buffer, options: ParseHeaderOptions): MessageHeader {
   const reader = new ByteReader(buf);
   const version = reader.u8();
-  if (version !== MessageFormat.VERSION_2) {
+  if (version !== VERSION_2) {
     const hint =
       version === 0x01
-        ? 'This is a version 1 message (a non-committing algorithm suite); it is not accepted.'
+        ? 'Version 1 messages (no key commitment) are not accepted.'
         : 'This does not look like an AWS Encryption SDK message (is it base64 encoded?).';
     throw new UnsupportedFormatError(`Unsupported message format version 0x${version.toString(16)}. ${hint}`);
   }
   const suite = getAlgorithmSuite(reader.u16());
-  const messageId = reader.bytes(MessageFormat.MESSAGE_ID_LENGTH);
+  const messageId = reader.bytes(MESSAGE_ID_LENGTH);
   const contextLength = reader.u16();
   const encryptionContext = parseEncryptionContext(reader.bytes(contextLength));
   const edkCount = reader.u16();
   if (edkCount === 0) {
-    throw new InvalidMessageError('Invalid message: the header has no encrypted data keys.');
+    throw new InvalidMessageError('the header has no encrypted data keys.');
   }
   if (edkCount > options.maxEncryptedDataKeys) {
     throw new InvalidMessageError(
-      `Invalid message: it carries ${edkCount} encrypted data keys, more than the allowed ` +
+      `it carries ${edkCount} encrypted data keys, more than the allowed ` +
         `${options.maxEncryptedDataKeys}. Raise maxEncryptedDataKeys only if you expect such messages.`,
     );
   }
@@ -115,20 +123,20 @@ export function parseHeader(buf: Buffer, options: ParseHeaderOptions): MessageHe
   }
   const contentType = reader.u8();
   const frameLength = reader.u32();
-  if (contentType === MessageFormat.CONTENT_TYPE_NON_FRAMED) {
+  if (contentType === CONTENT_TYPE_NON_FRAMED) {
     if (frameLength !== 0) {
-      throw new InvalidMessageError('Invalid message: a non-framed message must have frame length 0.');
+      throw new InvalidMessageError('a non-framed message must have frame length 0.');
     }
-  } else if (contentType === MessageFormat.CONTENT_TYPE_FRAMED) {
-    if (frameLength === 0 || frameLength > MessageFormat.MAX_FRAME_LENGTH) {
-      throw new InvalidMessageError(`Invalid message: frame length ${frameLength} is out of range.`);
+  } else if (contentType === CONTENT_TYPE_FRAMED) {
+    if (frameLength === 0 || frameLength > MAX_FRAME_LENGTH) {
+      throw new InvalidMessageError(`frame length ${frameLength} is out of range.`);
     }
   } else {
-    throw new InvalidMessageError(`Invalid message: unknown content type ${contentType}.`);
+    throw new InvalidMessageError(`unknown content type ${contentType}.`);
   }
-  const commitment = Buffer.from(reader.bytes(MessageFormat.COMMITMENT_LENGTH));
+  const commitment = Buffer.from(reader.bytes(COMMITMENT_LENGTH));
   const headerBodyEnd = reader.offset;
-  const headerAuthTag = Buffer.from(reader.bytes(MessageFormat.TAG_LENGTH));
+  const headerAuthTag = Buffer.from(reader.bytes(TAG_LENGTH));
   return {
     suite,
     messageId: Buffer.from(messageId),

@@ -1,6 +1,7 @@
 import {
   CryptoError,
   CryptoErrorCode,
+  type CryptoErrorCodeValue,
   KmsAccessDeniedError,
   type KmsError,
   KmsFailureError,
@@ -9,22 +10,53 @@ import {
   KmsThrottledError,
 } from '../errors';
 
-/** SDK exception names, grouped by what the caller can do about them. */
-const ACCESS_DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnrecognizedClientException']);
-const THROTTLED = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'LimitExceededException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-]);
-const KEY_UNAVAILABLE = new Set([
-  'DisabledException',
-  'NotFoundException',
-  'KMSInvalidStateException',
-  'KeyUnavailableException',
-]);
-const INVALID_CIPHERTEXT = new Set(['InvalidCiphertextException', 'IncorrectKeyException']);
+type KmsErrorClass = new (...args: ConstructorParameters<typeof KmsError>) => KmsError;
+
+interface Mapping {
+  readonly names: readonly string[];
+  readonly type: KmsErrorClass;
+  readonly code: CryptoErrorCodeValue;
+  /** Completes "KMS <operation> on <key> failed (<name>): …" with what to do. */
+  readonly advice: (operation: string) => string;
+}
+
+/**
+ * SDK exception names, grouped by what the caller can do about them. The SDK has already retried
+ * throttling by the time an error reaches us, so a throttle here means "back off", not "retry now".
+ */
+const MAPPINGS: readonly Mapping[] = [
+  {
+    names: ['AccessDeniedException', 'AccessDenied', 'UnrecognizedClientException'],
+    type: KmsAccessDeniedError,
+    code: CryptoErrorCode.KMS_ACCESS_DENIED,
+    advice: (operation) =>
+      `access denied. Grant kms:${operation} on this key to the caller and check the key policy.`,
+  },
+  {
+    names: [
+      'ThrottlingException',
+      'Throttling',
+      'LimitExceededException',
+      'TooManyRequestsException',
+      'RequestLimitExceeded',
+    ],
+    type: KmsThrottledError,
+    code: CryptoErrorCode.KMS_THROTTLED,
+    advice: () => "throttled after the client's retries. Use a DataKeyCache or raise the KMS quota.",
+  },
+  {
+    names: ['DisabledException', 'NotFoundException', 'KMSInvalidStateException', 'KeyUnavailableException'],
+    type: KmsKeyUnavailableError,
+    code: CryptoErrorCode.KMS_KEY_UNAVAILABLE,
+    advice: () => 'the key is disabled, pending deletion or does not exist. Enable it or use another key.',
+  },
+  {
+    names: ['InvalidCiphertextException', 'IncorrectKeyException'],
+    type: KmsInvalidCiphertextError,
+    code: CryptoErrorCode.KMS_INVALID_CIPHERTEXT,
+    advice: () => 'wrong key, encryption context or ciphertext.',
+  },
+];
 
 function errorName(error: unknown): string {
   if (typeof error === 'object' && error !== null) {
@@ -36,10 +68,7 @@ function errorName(error: unknown): string {
   return 'UnknownError';
 }
 
-/**
- * Turns whatever a KMS client threw into one of the typed KMS errors. The SDK has already retried
- * throttling by the time an error reaches us, so a throttle here means "back off", not "retry now".
- */
+/** Turns whatever a KMS client threw into one of the typed KMS errors, keeping it as `cause`. */
 export function mapKmsError(
   error: unknown,
   operation: string,
@@ -47,48 +76,15 @@ export function mapKmsError(
 ): KmsError | CryptoError {
   if (error instanceof CryptoError) return error;
   const name = errorName(error);
-  const details = { keyId, operation };
-  const target = keyId ? `KMS key ${keyId}` : 'the KMS key';
-  if (ACCESS_DENIED.has(name)) {
-    return new KmsAccessDeniedError(
-      CryptoErrorCode.KMS_ACCESS_DENIED,
-      `KMS ${operation} was denied for ${target} (${name}). Grant kms:${operation} on this key to the ` +
-        "caller's role and check the key policy.",
-      details,
-      { cause: error },
-    );
-  }
-  if (THROTTLED.has(name)) {
-    return new KmsThrottledError(
-      CryptoErrorCode.KMS_THROTTLED,
-      `KMS ${operation} on ${target} was throttled after the client's retries (${name}). Reduce the ` +
-        'request rate (enable the data-key cache) or raise the KMS request quota.',
-      details,
-      { cause: error },
-    );
-  }
-  if (KEY_UNAVAILABLE.has(name)) {
-    return new KmsKeyUnavailableError(
-      CryptoErrorCode.KMS_KEY_UNAVAILABLE,
-      `KMS ${operation} failed because ${target} is disabled, pending deletion or does not exist (${name}). ` +
-        'Enable the key or configure a key that exists in this account and region.',
-      details,
-      { cause: error },
-    );
-  }
-  if (INVALID_CIPHERTEXT.has(name)) {
-    return new KmsInvalidCiphertextError(
-      CryptoErrorCode.KMS_INVALID_CIPHERTEXT,
-      `KMS ${operation} could not decrypt the wrapped data key with ${target} (${name}): the key, the ` +
-        'encryption context or the ciphertext is wrong. The message cannot be decrypted with this key.',
-      details,
-      { cause: error },
-    );
-  }
-  return new KmsFailureError(
-    CryptoErrorCode.KMS_FAILURE,
-    `KMS ${operation} on ${target} failed (${name}). Check network access to KMS (VPC endpoint) and retry.`,
-    details,
+  const mapping = MAPPINGS.find((m) => m.names.includes(name));
+  const advice = mapping
+    ? mapping.advice(operation)
+    : 'check network access to KMS (VPC endpoint) and retry.';
+  const Type = mapping?.type ?? KmsFailureError;
+  return new Type(
+    mapping?.code ?? CryptoErrorCode.KMS_FAILURE,
+    `KMS ${operation} on ${keyId ?? 'the KMS key'} failed (${name}): ${advice}`,
+    { keyId, operation },
     { cause: error },
   );
 }

@@ -15,13 +15,17 @@ import { BodyAadContent, KdfLabel, MessageFormat } from '../constants';
 import { InvalidMessageError } from '../errors';
 import type { AlgorithmSuite } from './algorithm-suites';
 
+// Local names for the format constants: shorter code, and they minify to one letter.
+const { COMMITMENT_LENGTH, DATA_KEY_LENGTH, IV_LENGTH, MESSAGE_ID_LENGTH, SEQUENCE_NUMBER_END, TAG_LENGTH } =
+  MessageFormat;
+
 const CIPHER = 'aes-256-gcm';
 const CURVE = 'secp384r1';
-const ZERO_IV = Buffer.alloc(MessageFormat.IV_LENGTH);
+const ZERO_IV = Buffer.alloc(IV_LENGTH);
 const COMMIT_LABEL = Buffer.from(KdfLabel.COMMIT_KEY, 'ascii');
 
 const MESSAGE_IDS_PER_REFILL = 128;
-const messageIdPool = Buffer.alloc(MessageFormat.MESSAGE_ID_LENGTH * MESSAGE_IDS_PER_REFILL);
+const messageIdPool = Buffer.alloc(MESSAGE_ID_LENGTH * MESSAGE_IDS_PER_REFILL);
 let messageIdOffset = messageIdPool.length;
 
 /**
@@ -35,10 +39,8 @@ export function randomMessageId(): Buffer {
     randomFillSync(messageIdPool);
     messageIdOffset = 0;
   }
-  const id = Buffer.from(
-    messageIdPool.subarray(messageIdOffset, messageIdOffset + MessageFormat.MESSAGE_ID_LENGTH),
-  );
-  messageIdOffset += MessageFormat.MESSAGE_ID_LENGTH;
+  const id = Buffer.from(messageIdPool.subarray(messageIdOffset, messageIdOffset + MESSAGE_ID_LENGTH));
+  messageIdOffset += MESSAGE_ID_LENGTH;
   return id;
 }
 
@@ -76,8 +78,8 @@ export function deriveMessageKeys(
   info.write(KdfLabel.DERIVE_KEY, 2, 'ascii');
   const prk = createHmac(HKDF_HASH, messageId).update(dataKey).digest();
   try {
-    const encryptionKey = expandOneBlock(prk, info, MessageFormat.DATA_KEY_LENGTH);
-    const commitment = expandOneBlock(prk, COMMIT_LABEL, MessageFormat.COMMITMENT_LENGTH);
+    const encryptionKey = expandOneBlock(prk, info, DATA_KEY_LENGTH);
+    const commitment = expandOneBlock(prk, COMMIT_LABEL, COMMITMENT_LENGTH);
     return { encryptionKey, commitment };
   } finally {
     zero(prk);
@@ -96,7 +98,7 @@ function expandOneBlock(prk: Buffer, info: Buffer, length: number): Buffer {
 export function checkCommitment(expected: Buffer, actual: Buffer): void {
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
     throw new InvalidMessageError(
-      'Invalid message: key commitment does not match. The message was tampered with or built to decrypt ' +
+      'key commitment does not match. The message was tampered with or built to decrypt ' +
         'differently under another key.',
     );
   }
@@ -104,20 +106,20 @@ export function checkCommitment(expected: Buffer, actual: Buffer): void {
 
 /** The version 2 header tag: GCM over no plaintext, with the header body as AAD and an all-zero IV. */
 export function headerAuthTag(key: Buffer, headerBody: Buffer): Buffer {
-  const cipher = createCipheriv(CIPHER, key, ZERO_IV, { authTagLength: MessageFormat.TAG_LENGTH });
+  const cipher = createCipheriv(CIPHER, key, ZERO_IV, { authTagLength: TAG_LENGTH });
   cipher.setAAD(headerBody);
   cipher.final();
   return cipher.getAuthTag();
 }
 
 export function checkHeaderAuthTag(key: Buffer, headerBody: Buffer, tag: Buffer): void {
-  const decipher = createDecipheriv(CIPHER, key, ZERO_IV, { authTagLength: MessageFormat.TAG_LENGTH });
+  const decipher = createDecipheriv(CIPHER, key, ZERO_IV, { authTagLength: TAG_LENGTH });
   decipher.setAuthTag(tag);
   decipher.setAAD(headerBody);
   try {
     decipher.final();
   } catch (cause) {
-    throw new InvalidMessageError('Invalid message: the header authentication tag does not verify.', {
+    throw new InvalidMessageError('the header authentication tag does not verify.', {
       cause,
     });
   }
@@ -133,12 +135,19 @@ function writeFrameIv(target: Buffer, offset: number, sequence: number): void {
  * Per-message AEAD for body parts. The body AAD is messageId || content string || sequence || length;
  * one buffer per content string is built once per message and patched per frame.
  */
+/** Kinds of body part; each has its own AAD content string. */
+export const FRAME = 0;
+export const FINAL_FRAME = 1;
+export const SINGLE_BLOCK = 2;
+export type BodyPart = typeof FRAME | typeof FINAL_FRAME | typeof SINGLE_BLOCK;
+
 export class BodyCipher {
-  private readonly key: Buffer;
-  private readonly aad: Record<'frame' | 'final' | 'single', Buffer>;
+  readonly #key: Buffer;
+  /** One additional-data buffer per body part kind, indexed by `BodyPart`. */
+  readonly #aad: readonly Buffer[];
 
   constructor(key: Buffer, messageId: Buffer) {
-    this.key = key;
+    this.#key = key;
     const build = (label: string): Buffer => {
       const text = Buffer.from(label, 'ascii');
       const aad = Buffer.alloc(messageId.length + text.length + 12);
@@ -146,15 +155,15 @@ export class BodyCipher {
       text.copy(aad, messageId.length);
       return aad;
     };
-    this.aad = {
-      frame: build(BodyAadContent.FRAME),
-      final: build(BodyAadContent.FINAL_FRAME),
-      single: build(BodyAadContent.SINGLE_BLOCK),
-    };
+    this.#aad = [
+      build(BodyAadContent.FRAME),
+      build(BodyAadContent.FINAL_FRAME),
+      build(BodyAadContent.SINGLE_BLOCK),
+    ];
   }
 
-  private aadFor(kind: 'frame' | 'final' | 'single', sequence: number, length: number): Buffer {
-    const aad = this.aad[kind];
+  #aadFor(kind: BodyPart, sequence: number, length: number): Buffer {
+    const aad = this.#aad[kind]!;
     const at = aad.length - 12;
     aad.writeUInt32BE(sequence, at);
     aad.writeUInt32BE(Math.floor(length / 0x1_0000_0000), at + 4);
@@ -164,36 +173,36 @@ export class BodyCipher {
 
   /** A regular frame: [sequence, IV] header, ciphertext, tag. */
   encryptFrame(sequence: number, plaintext: Buffer): Buffer[] {
-    const head = Buffer.allocUnsafe(4 + MessageFormat.IV_LENGTH);
+    const head = Buffer.allocUnsafe(4 + IV_LENGTH);
     head.writeUInt32BE(sequence, 0);
     writeFrameIv(head, 4, sequence);
-    return this.seal(head.subarray(4), this.aadFor('frame', sequence, plaintext.length), plaintext, head);
+    return this.#seal(head.subarray(4), this.#aadFor(FRAME, sequence, plaintext.length), plaintext, head);
   }
 
   /** The final frame: [END, sequence, IV, content length] header, ciphertext, tag. */
   encryptFinalFrame(sequence: number, plaintext: Buffer): Buffer[] {
-    const head = Buffer.allocUnsafe(8 + MessageFormat.IV_LENGTH + 4);
-    head.writeUInt32BE(MessageFormat.SEQUENCE_NUMBER_END, 0);
+    const head = Buffer.allocUnsafe(8 + IV_LENGTH + 4);
+    head.writeUInt32BE(SEQUENCE_NUMBER_END, 0);
     head.writeUInt32BE(sequence, 4);
     writeFrameIv(head, 8, sequence);
-    head.writeUInt32BE(plaintext.length, 8 + MessageFormat.IV_LENGTH);
-    const iv = head.subarray(8, 8 + MessageFormat.IV_LENGTH);
-    return this.seal(iv, this.aadFor('final', sequence, plaintext.length), plaintext, head);
+    head.writeUInt32BE(plaintext.length, 8 + IV_LENGTH);
+    const iv = head.subarray(8, 8 + IV_LENGTH);
+    return this.#seal(iv, this.#aadFor(FINAL_FRAME, sequence, plaintext.length), plaintext, head);
   }
 
   /** A non-framed body: IV, 8-byte content length, ciphertext, tag. */
   encryptNonFramed(plaintext: Buffer): Buffer[] {
-    const head = Buffer.allocUnsafe(MessageFormat.IV_LENGTH + 8);
+    const head = Buffer.allocUnsafe(IV_LENGTH + 8);
     writeFrameIv(head, 0, 1);
-    head.writeUInt32BE(Math.floor(plaintext.length / 0x1_0000_0000), MessageFormat.IV_LENGTH);
-    head.writeUInt32BE(plaintext.length >>> 0, MessageFormat.IV_LENGTH + 4);
-    const iv = head.subarray(0, MessageFormat.IV_LENGTH);
-    return this.seal(iv, this.aadFor('single', 1, plaintext.length), plaintext, head);
+    head.writeUInt32BE(Math.floor(plaintext.length / 0x1_0000_0000), IV_LENGTH);
+    head.writeUInt32BE(plaintext.length >>> 0, IV_LENGTH + 4);
+    const iv = head.subarray(0, IV_LENGTH);
+    return this.#seal(iv, this.#aadFor(SINGLE_BLOCK, 1, plaintext.length), plaintext, head);
   }
 
-  private seal(iv: Buffer, aad: Buffer, plaintext: Buffer, head: Buffer): Buffer[] {
-    const cipher: CipherGCM = createCipheriv(CIPHER, this.key, iv, {
-      authTagLength: MessageFormat.TAG_LENGTH,
+  #seal(iv: Buffer, aad: Buffer, plaintext: Buffer, head: Buffer): Buffer[] {
+    const cipher: CipherGCM = createCipheriv(CIPHER, this.#key, iv, {
+      authTagLength: TAG_LENGTH,
     });
     cipher.setAAD(aad);
     const ciphertext = cipher.update(plaintext);
@@ -205,25 +214,19 @@ export class BodyCipher {
    * Decrypts one body part and returns its plaintext only after the tag verified; on failure the
    * unauthenticated output is zeroed before the error leaves.
    */
-  open(
-    kind: 'frame' | 'final' | 'single',
-    sequence: number,
-    iv: Buffer,
-    ciphertext: Buffer,
-    tag: Buffer,
-  ): Buffer {
-    const decipher: DecipherGCM = createDecipheriv(CIPHER, this.key, iv, {
-      authTagLength: MessageFormat.TAG_LENGTH,
+  open(kind: BodyPart, sequence: number, iv: Buffer, ciphertext: Buffer, tag: Buffer): Buffer {
+    const decipher: DecipherGCM = createDecipheriv(CIPHER, this.#key, iv, {
+      authTagLength: TAG_LENGTH,
     });
     decipher.setAuthTag(tag);
-    decipher.setAAD(this.aadFor(kind, sequence, ciphertext.length));
+    decipher.setAAD(this.#aadFor(kind, sequence, ciphertext.length));
     const plaintext = decipher.update(ciphertext);
     try {
       decipher.final();
     } catch (cause) {
       plaintext.fill(0);
       throw new InvalidMessageError(
-        `Invalid message: the authentication tag of ${kind === 'single' ? 'the body' : `frame ${sequence}`} ` +
+        `the authentication tag of ${kind === SINGLE_BLOCK ? 'the body' : `frame ${sequence}`} ` +
           'does not verify. The message was tampered with or truncated; no plaintext was released.',
         { cause },
       );
@@ -238,37 +241,33 @@ export interface SigningKeyPair {
   readonly publicKeyBase64: string;
 }
 
+/** DER SubjectPublicKeyInfo header of a P-384 key (id-ecPublicKey, secp384r1) with a 49-byte compressed point. */
+const P384_COMPRESSED_SPKI_PREFIX = Buffer.from('3046301006072a8648ce3d020106052b81040022033200', 'hex');
+const P384_COMPRESSED_LENGTH = 49;
+const P384_UNCOMPRESSED_LENGTH = 97;
+
 /** A fresh ECDSA P-384 key pair per message; the public half travels in the encryption context. */
 export function generateSigningKey(): SigningKeyPair {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: CURVE });
-  const jwk = publicKey.export({ format: 'jwk' });
-  const x = Buffer.from(jwk.x!, 'base64url');
-  const y = Buffer.from(jwk.y!, 'base64url');
-  const compressed = Buffer.concat([Buffer.from([(y[y.length - 1]! & 1) === 1 ? 0x03 : 0x02]), x]);
+  const spki = publicKey.export({ format: 'der', type: 'spki' });
+  const point = spki.subarray(spki.length - P384_UNCOMPRESSED_LENGTH);
+  const compressed = ECDH.convertKey(point, CURVE, undefined, undefined, 'compressed') as Buffer;
   return { privateKey, publicKeyBase64: compressed.toString('base64') };
 }
 
-/** Rebuilds the verification key from the context's base64 compressed point. */
+/** Rebuilds the verification key from the context's base64 compressed point (OpenSSL checks the point). */
 export function verificationKeyFromContext(publicKeyBase64: string): KeyObject {
+  const compressed = Buffer.from(publicKeyBase64, 'base64');
   try {
-    const compressed = Buffer.from(publicKeyBase64, 'base64');
-    const uncompressed = ECDH.convertKey(compressed, CURVE, undefined, undefined, 'uncompressed') as Buffer;
-    const size = (uncompressed.length - 1) / 2;
+    if (compressed.length !== P384_COMPRESSED_LENGTH) throw new RangeError(`${compressed.length} bytes`);
     return createPublicKey({
-      key: {
-        kty: 'EC',
-        crv: 'P-384',
-        x: uncompressed.subarray(1, 1 + size).toString('base64url'),
-        y: uncompressed.subarray(1 + size).toString('base64url'),
-      },
-      format: 'jwk',
+      key: Buffer.concat([P384_COMPRESSED_SPKI_PREFIX, compressed]),
+      format: 'der',
+      type: 'spki',
     });
   } catch (cause) {
-    throw new InvalidMessageError(
-      'Invalid message: the signature public key in the encryption context is invalid.',
-      {
-        cause,
-      },
-    );
+    throw new InvalidMessageError('the signature public key in the encryption context is invalid.', {
+      cause,
+    });
   }
 }
