@@ -335,7 +335,8 @@ export class EnvelopeEncryptor {
 
   #checkRequiredContext(header: MessageHeader, required: EncryptionContext | undefined): void {
     if (!required) return;
-    const bad = mismatchedContextKeys(validateContextShape(required), header.encryptionContext);
+    // Same shape rules as on encrypt; a reserved key cannot be required (the SDK sets those).
+    const bad = mismatchedContextKeys(validateEncryptionContext(required), header.encryptionContext);
     if (bad.length > 0) throw new EncryptionContextMismatchError(bad);
   }
 
@@ -411,11 +412,4 @@ export class EnvelopeEncryptor {
 /** Transform callbacks take an Error; everything we throw is one, anything else is wrapped. */
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
-}
-
-function validateContextShape(required: EncryptionContext): EncryptionContext {
-  if (typeof required !== 'object' || required === null) {
-    throw new CryptoConfigurationError('requiredEncryptionContext must be an object of string pairs.');
-  }
-  return required;
 }

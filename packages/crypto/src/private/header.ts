@@ -52,17 +52,18 @@ function u16(n: number): Buffer {
   return b;
 }
 
-/** Serializes the version 2 header body (everything the header authentication tag covers). */
-export function serializeHeaderBody(fields: HeaderFields): Buffer {
-  const parts: Buffer[] = [
-    Buffer.from([VERSION_2]),
-    u16(fields.suite.id),
-    fields.messageId,
-    u16(fields.serializedContext.length),
-    fields.serializedContext,
-    u16(fields.encryptedDataKeys.length),
-  ];
-  for (const edk of fields.encryptedDataKeys) {
+/**
+ * Serialized EDK sections by array identity: a cached data key hands the same array to every message
+ * it encrypts, so the section is built once per data key instead of once per message.
+ */
+const serializedEdks = new WeakMap<readonly EncryptedDataKey[], Buffer>();
+
+/** The EDK count followed by each EDK (provider id, provider info, wrapped key; each length-prefixed). */
+function serializeEncryptedDataKeys(edks: readonly EncryptedDataKey[]): Buffer {
+  const known = serializedEdks.get(edks);
+  if (known) return known;
+  const parts: Buffer[] = [u16(edks.length)];
+  for (const edk of edks) {
     const id = Buffer.from(edk.providerId, 'utf8');
     const info = Buffer.from(edk.providerInfo, 'utf8');
     parts.push(
@@ -74,6 +75,21 @@ export function serializeHeaderBody(fields: HeaderFields): Buffer {
       edk.encryptedDataKey,
     );
   }
+  const section = Buffer.concat(parts);
+  serializedEdks.set(edks, section);
+  return section;
+}
+
+/** Serializes the version 2 header body (everything the header authentication tag covers). */
+export function serializeHeaderBody(fields: HeaderFields): Buffer {
+  const parts: Buffer[] = [
+    Buffer.from([VERSION_2]),
+    u16(fields.suite.id),
+    fields.messageId,
+    u16(fields.serializedContext.length),
+    fields.serializedContext,
+  ];
+  parts.push(serializeEncryptedDataKeys(fields.encryptedDataKeys));
   const tail = Buffer.allocUnsafe(5);
   tail.writeUInt8(fields.frameLength === 0 ? CONTENT_TYPE_NON_FRAMED : CONTENT_TYPE_FRAMED, 0);
   tail.writeUInt32BE(fields.frameLength, 1);

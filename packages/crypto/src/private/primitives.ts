@@ -135,35 +135,35 @@ function writeFrameIv(target: Buffer, offset: number, sequence: number): void {
  * Per-message AEAD for body parts. The body AAD is messageId || content string || sequence || length;
  * one buffer per content string is built once per message and patched per frame.
  */
-/** Kinds of body part; each has its own AAD content string. */
+/** Kinds of body part; each has its own AAD content string, in `BODY_AAD_LABELS` at its index. */
 export const FRAME = 0;
 export const FINAL_FRAME = 1;
 export const SINGLE_BLOCK = 2;
 export type BodyPart = typeof FRAME | typeof FINAL_FRAME | typeof SINGLE_BLOCK;
+const BODY_AAD_LABELS = [BodyAadContent.FRAME, BodyAadContent.FINAL_FRAME, BodyAadContent.SINGLE_BLOCK];
 
 export class BodyCipher {
   readonly #key: Buffer;
-  /** One additional-data buffer per body part kind, indexed by `BodyPart`. */
-  readonly #aad: readonly Buffer[];
+  readonly #messageId: Buffer;
+  /** Additional-data buffers per body part kind (indexed by `BodyPart`), built on first use. */
+  readonly #aad: Buffer[] = [];
 
   constructor(key: Buffer, messageId: Buffer) {
     this.#key = key;
-    const build = (label: string): Buffer => {
-      const text = Buffer.from(label, 'ascii');
-      const aad = Buffer.alloc(messageId.length + text.length + 12);
-      messageId.copy(aad, 0);
-      text.copy(aad, messageId.length);
-      return aad;
-    };
-    this.#aad = [
-      build(BodyAadContent.FRAME),
-      build(BodyAadContent.FINAL_FRAME),
-      build(BodyAadContent.SINGLE_BLOCK),
-    ];
+    this.#messageId = messageId;
+  }
+
+  #buildAad(kind: BodyPart): Buffer {
+    const label = BODY_AAD_LABELS[kind]!;
+    const id = this.#messageId;
+    const aad = Buffer.alloc(id.length + label.length + 12);
+    id.copy(aad, 0);
+    aad.write(label, id.length, 'ascii');
+    return aad;
   }
 
   #aadFor(kind: BodyPart, sequence: number, length: number): Buffer {
-    const aad = this.#aad[kind]!;
+    const aad = (this.#aad[kind] ??= this.#buildAad(kind));
     const at = aad.length - 12;
     aad.writeUInt32BE(sequence, at);
     aad.writeUInt32BE(Math.floor(length / 0x1_0000_0000), at + 4);
