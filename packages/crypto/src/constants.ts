@@ -24,8 +24,8 @@ export const MessageFormat = {
   /** Marks a final frame in a framed body. */
   SEQUENCE_NUMBER_END: 0xffff_ffff,
   MAX_FRAME_COUNT: 0xffff_ffff,
-  /** The frame length field is a uint32, but GCM and JavaScript buffers cap what is sensible. */
-  MAX_FRAME_LENGTH: 0x7fff_ffff,
+  /** The frame length field is a uint32; the spec allows any value from 1 up. */
+  MAX_FRAME_LENGTH: 0xffff_ffff,
   /** A non-framed body must stay below GCM's 2^36 - 32 byte limit; 2^32 - 1 is the SDKs' own cap. */
   MAX_NON_FRAMED_LENGTH: 0xffff_ffff,
   MAX_ENCRYPTION_CONTEXT_BYTES: 0xffff,
@@ -62,8 +62,11 @@ export const Defaults = {
   ALGORITHM_SUITE: AlgorithmSuiteId.AES256_GCM_HKDF_SHA512_COMMIT_KEY,
   /** A message with more wrapped keys than this is refused before any KMS call (denial-of-service guard). */
   MAX_ENCRYPTED_DATA_KEYS: 16,
-  /** A non-framed body cannot be authenticated before its end, so streams buffer it up to this size. */
-  MAX_STREAM_NON_FRAMED_BYTES: 64 * 1024 * 1024,
+  /**
+   * Largest frame or non-framed body a decrypt stream accepts: each is buffered whole before it is
+   * authenticated. Whole-buffer decrypt has the message in memory already and takes any size.
+   */
+  MAX_STREAM_BODY_PART_BYTES: 64 * 1024 * 1024,
   CACHE_CAPACITY: 100,
   CACHE_MAX_AGE_MS: 5 * 60 * 1000,
   CACHE_MAX_MESSAGES_PER_KEY: 10_000,

@@ -1,6 +1,6 @@
 import { Defaults } from './constants';
-import { CryptoConfigurationError } from './errors';
 import type { EncryptedDataKey } from './private/header';
+import { positiveInteger } from './private/options';
 import { zero } from './private/primitives';
 
 export interface DataKeyCacheProps {
@@ -42,16 +42,6 @@ interface Entry {
   bytes: number;
 }
 
-function positiveInteger(value: number | undefined, fallback: number, name: string): number {
-  const v = value ?? fallback;
-  if (!Number.isSafeInteger(v) || v < 1) {
-    throw new CryptoConfigurationError(
-      `DataKeyCache: ${name} must be a positive integer, got ${String(value)}.`,
-    );
-  }
-  return v;
-}
-
 /**
  * A bounded LRU of plaintext data keys, so one KMS call serves many messages. Encryption entries are
  * keyed by keyring, suite and the exact encryption context, and retire after `maxAgeMs`,
@@ -73,17 +63,19 @@ export class DataKeyCache {
   readonly #entries = new Map<string, Entry>();
 
   constructor(props: DataKeyCacheProps = {}) {
-    this.capacity = positiveInteger(props.capacity, Defaults.CACHE_CAPACITY, 'capacity');
-    this.maxAgeMs = positiveInteger(props.maxAgeMs, Defaults.CACHE_MAX_AGE_MS, 'maxAgeMs');
+    this.capacity = positiveInteger('DataKeyCache', 'capacity', props.capacity, Defaults.CACHE_CAPACITY);
+    this.maxAgeMs = positiveInteger('DataKeyCache', 'maxAgeMs', props.maxAgeMs, Defaults.CACHE_MAX_AGE_MS);
     this.maxMessagesPerKey = positiveInteger(
+      'DataKeyCache',
+      'maxMessagesPerKey',
       props.maxMessagesPerKey,
       Defaults.CACHE_MAX_MESSAGES_PER_KEY,
-      'maxMessagesPerKey',
     );
     this.maxBytesPerKey = positiveInteger(
+      'DataKeyCache',
+      'maxBytesPerKey',
       props.maxBytesPerKey,
       Defaults.CACHE_MAX_BYTES_PER_KEY,
-      'maxBytesPerKey',
     );
     this.#now = props.now ?? Date.now;
   }

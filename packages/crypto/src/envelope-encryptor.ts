@@ -2,7 +2,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { type AlgorithmSuiteIdValue, Defaults, MessageFormat, PUBLIC_KEY_CONTEXT_KEY } from './constants';
 import { DataKeyCache } from './data-key-cache';
 import { CryptoConfigurationError, EncryptionContextMismatchError, InvalidMessageError } from './errors';
-import type { KmsKeyring } from './keyring';
+import { KmsKeyring } from './keyring';
 import type { EncryptionContext } from './kms-client';
 import { type AlgorithmSuite, getAlgorithmSuite } from './private/algorithm-suites';
 import { type EncoderMaterials, MessageDecoder, MessageEncoder } from './private/codec';
@@ -12,6 +12,7 @@ import {
   validateEncryptionContext,
 } from './private/encryption-context';
 import type { MessageHeader } from './private/header';
+import { positiveInteger } from './private/options';
 import { generateSigningKey, zero } from './private/primitives';
 
 export interface EnvelopeEncryptorProps {
@@ -39,10 +40,12 @@ export interface EnvelopeEncryptorProps {
    */
   readonly maxEncryptedDataKeys?: number;
   /**
-   * Largest non-framed body a decrypt stream buffers before it can authenticate it.
+   * Largest frame or non-framed body a decrypt stream accepts (each is buffered whole before it is
+   * authenticated); checked against the header before any KMS call. Whole-buffer `decrypt` has the
+   * message in memory already and is not limited.
    * @default 67_108_864 (64 MiB)
    */
-  readonly maxNonFramedLength?: number;
+  readonly maxStreamBodyPartLength?: number;
 }
 
 export interface EncryptOptions {
@@ -109,10 +112,10 @@ export class EnvelopeEncryptor {
   readonly #keyring: KmsKeyring;
   readonly #cache: DataKeyCache | undefined;
   readonly #maxEncryptedDataKeys: number;
-  readonly #maxNonFramedLength: number;
+  readonly #maxStreamBodyPartLength: number;
 
   constructor(props: EnvelopeEncryptorProps) {
-    if (!props?.keyring || typeof props.keyring.decryptDataKey !== 'function') {
+    if (!(props?.keyring instanceof KmsKeyring)) {
       throw new CryptoConfigurationError('EnvelopeEncryptor: `keyring` is required (new KmsKeyring({...})).');
     }
     if (props.cache !== undefined && !(props.cache instanceof DataKeyCache)) {
@@ -141,8 +144,18 @@ export class EnvelopeEncryptor {
     this.frameLength = frameLength;
     this.#keyring = props.keyring;
     this.#cache = props.cache;
-    this.#maxEncryptedDataKeys = props.maxEncryptedDataKeys ?? Defaults.MAX_ENCRYPTED_DATA_KEYS;
-    this.#maxNonFramedLength = props.maxNonFramedLength ?? Defaults.MAX_STREAM_NON_FRAMED_BYTES;
+    this.#maxEncryptedDataKeys = positiveInteger(
+      'EnvelopeEncryptor',
+      'maxEncryptedDataKeys',
+      props.maxEncryptedDataKeys,
+      Defaults.MAX_ENCRYPTED_DATA_KEYS,
+    );
+    this.#maxStreamBodyPartLength = positiveInteger(
+      'EnvelopeEncryptor',
+      'maxStreamBodyPartLength',
+      props.maxStreamBodyPartLength,
+      Defaults.MAX_STREAM_BODY_PART_BYTES,
+    );
   }
 
   /**
@@ -180,23 +193,25 @@ export class EnvelopeEncryptor {
    * ```
    */
   async decrypt(message: Uint8Array, options: DecryptOptions = {}): Promise<DecryptResult> {
-    const decoder = this.#decoder();
-    decoder.push(toBuffer(message, 'message'));
-    const header = decoder.readHeader();
-    if (!header) throw new InvalidMessageError('it ends inside the header (truncated).');
-    this.#checkRequiredContext(header, options.requiredEncryptionContext);
-    await this.#beginDecrypt(decoder, header);
+    const decoder = this.#decoder(Number.MAX_SAFE_INTEGER);
     const parts: Buffer[] = [];
     try {
+      decoder.push(toBuffer(message, 'message'));
+      const header = decoder.readHeader();
+      if (!header) throw new InvalidMessageError('it ends inside the header (truncated).');
+      this.#checkRequiredContext(header, options.requiredEncryptionContext);
+      await this.#beginDecrypt(decoder, header);
       decoder.end(parts);
+      // The parts are authenticated plaintext the caller now holds anyway; zeroing them after the copy
+      // would cost a full pass over the data for no protection.
+      const plaintext = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+      return { plaintext, encryptionContext: header.encryptionContext };
     } catch (error) {
       for (const part of parts) part.fill(0);
       throw error;
+    } finally {
+      decoder.destroy();
     }
-    // The parts are authenticated plaintext the caller now holds anyway; zeroing them after the copy
-    // would cost a full pass over the data for no protection.
-    const plaintext = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-    return { plaintext, encryptionContext: header.encryptionContext };
   }
 
   /**
@@ -217,11 +232,14 @@ export class EnvelopeEncryptor {
       throw new CryptoConfigurationError('encryptStream: plaintextLength must be a non-negative integer.');
     }
     let encoder: MessageEncoder | undefined;
+    let destroyed = false;
     let seen = 0;
     const start = async (): Promise<MessageEncoder> => {
       if (encoder) return encoder;
       const materials = await this.#encryptionMaterials(context, declared);
       try {
+        // Destroyed while KMS was called: derive nothing, and the data key is released below.
+        if (destroyed) throw new CryptoConfigurationError('encryptStream was destroyed.');
         encoder = new MessageEncoder(materials.encoder, this.frameLength);
       } finally {
         materials.release();
@@ -230,8 +248,8 @@ export class EnvelopeEncryptor {
     };
     return new Transform({
       transform(chunk: unknown, _encoding, callback: TransformCallback) {
-        start()
-          .then((enc) => {
+        settle(
+          start().then((enc) => {
             const bytes = toBuffer(chunk, 'stream chunk');
             seen += bytes.length;
             if (declared !== undefined && seen > declared) {
@@ -240,24 +258,25 @@ export class EnvelopeEncryptor {
               );
             }
             for (const part of enc.update(bytes)) this.push(part);
-            callback();
-          })
-          .catch((error: unknown) => callback(asError(error)));
+          }),
+          callback,
+        );
       },
       flush(callback: TransformCallback) {
-        start()
-          .then((enc) => {
+        settle(
+          start().then((enc) => {
             if (declared !== undefined && seen !== declared) {
               throw new CryptoConfigurationError(
                 `encryptStream: ${seen} bytes were written but plaintextLength declared ${declared}.`,
               );
             }
             for (const part of enc.final()) this.push(part);
-            callback();
-          })
-          .catch((error: unknown) => callback(asError(error)));
+          }),
+          callback,
+        );
       },
       destroy(error, callback) {
+        destroyed = true;
         encoder?.destroy();
         callback(error);
       },
@@ -296,28 +315,26 @@ export class EnvelopeEncryptor {
     };
     return new Transform({
       transform(chunk: unknown, _encoding, callback: TransformCallback) {
-        try {
-          decoder.push(toBuffer(chunk, 'stream chunk'));
-        } catch (error) {
-          callback(error as Error);
-          return;
-        }
-        advance(this)
-          .then(() => callback())
-          .catch((error: unknown) => callback(asError(error)));
+        settle(
+          (async () => {
+            decoder.push(toBuffer(chunk, 'stream chunk'));
+            await advance(this);
+          })(),
+          callback,
+        );
       },
       flush(callback: TransformCallback) {
-        advance(this)
-          .then(() => {
+        settle(
+          advance(this).then(() => {
             const parts: Buffer[] = [];
             try {
               decoder.end(parts);
             } finally {
               for (const part of parts) this.push(part);
             }
-            callback();
-          })
-          .catch((error: unknown) => callback(asError(error)));
+          }),
+          callback,
+        );
       },
       destroy(error, callback) {
         decoder.destroy();
@@ -326,11 +343,8 @@ export class EnvelopeEncryptor {
     });
   }
 
-  #decoder(): MessageDecoder {
-    return new MessageDecoder({
-      maxEncryptedDataKeys: this.#maxEncryptedDataKeys,
-      maxNonFramedLength: this.#maxNonFramedLength,
-    });
+  #decoder(maxBodyPartLength = this.#maxStreamBodyPartLength): MessageDecoder {
+    return new MessageDecoder({ maxEncryptedDataKeys: this.#maxEncryptedDataKeys, maxBodyPartLength });
   }
 
   #checkRequiredContext(header: MessageHeader, required: EncryptionContext | undefined): void {
@@ -409,7 +423,13 @@ export class EnvelopeEncryptor {
   }
 }
 
-/** Transform callbacks take an Error; everything we throw is one, anything else is wrapped. */
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
+/**
+ * Hands a Transform callback the outcome of `work`. `then(ok, fail)` rather than `.then().catch()`: an
+ * exception thrown by the callback itself (a listener downstream) must not be reported as ours.
+ */
+function settle(work: Promise<unknown>, callback: TransformCallback): void {
+  work.then(
+    () => callback(),
+    (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+  );
 }

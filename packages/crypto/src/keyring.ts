@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { AWS_KMS_PROVIDER_ID, MessageFormat } from './constants';
 import {
   CryptoConfigurationError,
@@ -48,6 +49,13 @@ export interface KmsKeyringProps {
    * @default []
    */
   readonly grantTokens?: readonly string[];
+  /**
+   * Cache partition. Keyrings share cached data keys only when they share a partition (and their keys):
+   * give two keyrings the same value only if they run with the same KMS permissions.
+   * @default a random id per keyring (nothing is shared: a keyring whose client KMS would refuse never
+   * gets a key another keyring unwrapped)
+   */
+  readonly cachePartition?: string;
 }
 
 export interface GeneratedDataKey {
@@ -92,7 +100,10 @@ function requireKeyArn(value: unknown, field: string): string {
 export class KmsKeyring {
   readonly generatorKeyId: string | undefined;
   readonly additionalKeyIds: readonly string[];
-  /** Identifies what this keyring may decrypt, so a shared cache never hands keys across keyrings. */
+  /**
+   * Identifies this keyring's cache entries: its partition (random unless configured) and what it may
+   * decrypt, so a shared cache never hands a key to a keyring that KMS did not authorize.
+   */
   readonly partitionId: string;
   readonly #client: KmsClientLike;
   readonly #allowed: ReadonlySet<string>;
@@ -136,7 +147,8 @@ export class KmsKeyring {
     const discoveryPart = this.#discovery
       ? `discovery:${this.#discovery.partition}:${[...this.#discovery.accountIds].sort().join(',')}`
       : 'strict';
-    this.partitionId = `aws-kms|${keys.join(',')}|${discoveryPart}`;
+    const partition = props.cachePartition ?? randomUUID();
+    this.partitionId = `${partition}|${keys.join(',')}|${discoveryPart}`;
   }
 
   /** Whether this keyring may call KMS with the key named in an encrypted data key. */
@@ -196,7 +208,8 @@ export class KmsKeyring {
       zero(dataKey);
       throw error;
     }
-    return { dataKey, encryptedDataKeys };
+    // Frozen: encoders cache the serialized list by identity, so it must never change.
+    return { dataKey, encryptedDataKeys: Object.freeze(encryptedDataKeys) };
   }
 
   async #wrap(
@@ -235,7 +248,11 @@ export class KmsKeyring {
   ): Promise<Buffer> {
     const candidates = encryptedDataKeys.filter((edk) => this.allows(edk));
     if (candidates.length === 0) {
-      const found = encryptedDataKeys.map((edk) => `${edk.providerId}:${edk.providerInfo}`).join(', ');
+      // Provider fields are unauthenticated input: quoted, shortened and capped before they reach a message.
+      const found = encryptedDataKeys
+        .slice(0, 4)
+        .map((edk) => JSON.stringify(`${edk.providerId}:${edk.providerInfo}`.slice(0, 160)))
+        .join(', ');
       throw new KeyNotAllowedError(
         `None of the message's ${encryptedDataKeys.length} encrypted data key(s) is wrapped by a KMS key this ` +
           `keyring allows (found: ${found}). Add the key ARN to the keyring, or decrypt where that key is allowed.`,

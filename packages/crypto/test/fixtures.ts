@@ -2,8 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InMemoryKms } from '@secure-lambda/testkit';
-import type { DataKeyCache } from '../src';
-import { AlgorithmSuiteId, type AlgorithmSuiteIdValue, EnvelopeEncryptor, KmsKeyring } from '../src';
+import {
+  AlgorithmSuiteId,
+  type AlgorithmSuiteIdValue,
+  EnvelopeEncryptor,
+  type EnvelopeEncryptorProps,
+  KmsKeyring,
+} from '../src';
 
 export const SUITES: readonly AlgorithmSuiteIdValue[] = [
   AlgorithmSuiteId.AES256_GCM_HKDF_SHA512_COMMIT_KEY,
@@ -17,11 +22,7 @@ export interface Fixture {
   readonly keyArn: string;
   readonly otherKeyArn: string;
   readonly keyring: KmsKeyring;
-  encryptor(options?: {
-    frameLength?: number;
-    algorithmSuite?: AlgorithmSuiteIdValue;
-    cache?: DataKeyCache;
-  }): EnvelopeEncryptor;
+  encryptor(options?: Omit<EnvelopeEncryptorProps, 'keyring'>): EnvelopeEncryptor;
 }
 
 export function fixture(): Fixture {

@@ -1,6 +1,6 @@
 import { createSign, createVerify, type KeyObject, type Sign, type Verify } from 'node:crypto';
 import { MessageFormat, PUBLIC_KEY_CONTEXT_KEY } from '../constants';
-import { InvalidMessageError, PayloadTooLargeError } from '../errors';
+import { CryptoConfigurationError, InvalidMessageError, PayloadTooLargeError } from '../errors';
 import type { AlgorithmSuite } from './algorithm-suites';
 import { ByteQueue } from './byte-queue';
 import { NeedMoreData } from './byte-reader';
@@ -163,8 +163,18 @@ type DecodeState =
 
 export interface DecoderOptions {
   readonly maxEncryptedDataKeys: number;
-  /** Largest non-framed body accepted (it must be buffered whole before it can be authenticated). */
-  readonly maxNonFramedLength: number;
+  /**
+   * Largest frame or non-framed body accepted, checked against the header before any KMS call. A part
+   * must be buffered whole before it can be authenticated, so this bounds a stream's memory.
+   */
+  readonly maxBodyPartLength: number;
+}
+
+/** Frame IVs must be the sequence number, zero-padded (spec: data-format/message-body.md, IV). */
+function checkFrameIv(iv: Buffer, sequence: number): void {
+  if (iv.readUInt32BE(0) !== 0 || iv.readUInt32BE(4) !== 0 || iv.readUInt32BE(8) !== sequence) {
+    throw new InvalidMessageError(`frame ${sequence} has an IV other than its sequence number.`);
+  }
 }
 
 /**
@@ -182,6 +192,9 @@ export class MessageDecoder {
   #verifier: Verify | undefined;
   #verificationKey: KeyObject | undefined;
   #sequence = 1;
+  /** Queue length at which parsing the header again can make progress (avoids quadratic re-parsing). */
+  #headerWaitUntil = 0;
+  #destroyed = false;
 
   constructor(options: DecoderOptions) {
     this.#options = options;
@@ -194,16 +207,31 @@ export class MessageDecoder {
   /** The parsed (not yet authenticated) header, or undefined while more bytes are needed. */
   readHeader(): MessageHeader | undefined {
     if (this.#header) return this.#header;
+    if (this.#queue.length < this.#headerWaitUntil) return undefined;
+    let header: MessageHeader;
     try {
-      this.#header = parseHeader(this.#queue.peekAll(), {
+      header = parseHeader(this.#queue.peekAll(), {
         maxEncryptedDataKeys: this.#options.maxEncryptedDataKeys,
       });
     } catch (error) {
-      if (error instanceof NeedMoreData) return undefined;
+      if (error instanceof NeedMoreData) {
+        this.#headerWaitUntil = this.#queue.length + error.needed;
+        return undefined;
+      }
       throw error;
     }
+    const limit = this.#options.maxBodyPartLength;
+    if (header.frameLength > limit) {
+      throw new PayloadTooLargeError(
+        `Frames of ${header.frameLength} bytes exceed the decrypt limit of ${limit}: each frame is buffered ` +
+          'whole before it is authenticated. Raise the limit only for senders you trust.',
+        limit,
+        header.frameLength,
+      );
+    }
+    this.#header = header;
     this.#state = KEY;
-    return this.#header;
+    return header;
   }
 
   /**
@@ -212,28 +240,35 @@ export class MessageDecoder {
    */
   begin(dataKey: Uint8Array): void {
     const header = this.#header;
+    if (this.#destroyed)
+      throw new CryptoConfigurationError('the decoder was destroyed while KMS was called.');
     if (!header || this.#state !== KEY) throw new InvalidMessageError('header not read yet.');
     const { encryptionKey, commitment } = deriveMessageKeys(dataKey, header.messageId, header.suite);
+    let verificationKey: KeyObject | undefined;
     try {
       checkCommitment(header.commitment, commitment);
       checkHeaderAuthTag(encryptionKey, header.headerBody, header.headerAuthTag);
+      const publicKey = header.encryptionContext[PUBLIC_KEY_CONTEXT_KEY];
+      if (header.suite.signed) {
+        if (publicKey === undefined) {
+          throw new InvalidMessageError('a signed suite without the signature public key in its context.');
+        }
+        verificationKey = verificationKeyFromContext(publicKey);
+      } else if (publicKey !== undefined) {
+        throw new InvalidMessageError('an unsigned suite must not carry a signature public key.');
+      }
     } catch (error) {
       zero(encryptionKey);
       throw error;
     }
+    // Only a fully checked header gets this far; the derived key is kept for the body until destroy().
     this.#encryptionKey = encryptionKey;
     this.#body = new BodyCipher(encryptionKey, header.messageId);
-    if (header.suite.signed) {
-      const publicKey = header.encryptionContext[PUBLIC_KEY_CONTEXT_KEY];
-      if (publicKey === undefined) {
-        throw new InvalidMessageError('a signed suite without the signature public key in its context.');
-      }
-      this.#verificationKey = verificationKeyFromContext(publicKey);
+    if (verificationKey) {
+      this.#verificationKey = verificationKey;
       this.#verifier = createVerify(SIGNATURE_HASH);
       this.#verifier.update(header.headerBody);
       this.#verifier.update(header.headerAuthTag);
-    } else if (Object.hasOwn(header.encryptionContext, PUBLIC_KEY_CONTEXT_KEY)) {
-      throw new InvalidMessageError('an unsigned suite must not carry a signature public key.');
     }
     this.#queue.skip(header.length);
     this.#state = header.frameLength === 0 ? NON_FRAMED : FRAMES;
@@ -274,6 +309,7 @@ export class MessageDecoder {
           if (this.#queue.length < total) break;
           const frame = this.#consume(total);
           const iv = frame.subarray(8, 8 + IV);
+          checkFrameIv(iv, sequence);
           const ciphertext = frame.subarray(8 + IV + 4, 8 + IV + 4 + contentLength);
           out.push(body.open(FINAL_FRAME, sequence, iv, ciphertext, frame.subarray(total - TAG)));
           this.#state = FOOTER;
@@ -282,10 +318,10 @@ export class MessageDecoder {
           const total = 4 + IV + header.frameLength + TAG;
           if (this.#queue.length < total) break;
           const frame = this.#consume(total);
+          const iv = frame.subarray(4, 4 + IV);
+          checkFrameIv(iv, marker);
           const ciphertext = frame.subarray(4 + IV, 4 + IV + header.frameLength);
-          out.push(
-            body.open(FRAME, marker, frame.subarray(4, 4 + IV), ciphertext, frame.subarray(total - TAG)),
-          );
+          out.push(body.open(FRAME, marker, iv, ciphertext, frame.subarray(total - TAG)));
           this.#sequence++;
         }
       } else if (this.#state === NON_FRAMED) {
@@ -293,11 +329,12 @@ export class MessageDecoder {
         const head = this.#queue.peek(IV + 8);
         const high = head.readUInt32BE(IV);
         const contentLength = high * 0x1_0000_0000 + head.readUInt32BE(IV + 4);
-        if (contentLength > this.#options.maxNonFramedLength) {
+        const limit = this.#options.maxBodyPartLength;
+        if (contentLength > limit) {
           throw new PayloadTooLargeError(
-            `Non-framed body of ${contentLength} bytes exceeds maxNonFramedLength: it must be buffered whole ` +
-              'to be authenticated. Raise the limit or re-encrypt with framing.',
-            this.#options.maxNonFramedLength,
+            `A non-framed body of ${contentLength} bytes exceeds the decrypt limit of ${limit}: it is ` +
+              'buffered whole before it is authenticated. Raise the limit or re-encrypt with framing.',
+            limit,
             contentLength,
           );
         }
@@ -361,6 +398,7 @@ export class MessageDecoder {
   }
 
   destroy(): void {
+    this.#destroyed = true;
     zero(this.#encryptionKey);
     this.#queue.clear();
   }

@@ -1,23 +1,27 @@
 import { MessageFormat, RESERVED_CONTEXT_PREFIX } from '../constants';
 import { InvalidEncryptionContextError, InvalidMessageError } from '../errors';
 import type { EncryptionContext } from '../kms-client';
-import { ByteReader } from './byte-reader';
+import { ByteReader, NeedMoreData } from './byte-reader';
+
+/** A lone UTF-16 surrogate: it would be encoded as U+FFFD, so header and KMS would bind different text. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function compareUtf8(a: Buffer, b: Buffer): number {
   return Buffer.compare(a, b);
 }
 
 /**
- * Checks a caller-supplied context: string values only, no reserved `aws-crypto-` keys (the SDK writes
- * those), and a serialized size that fits the header's 16-bit length field.
+ * Checks a caller-supplied context: well-formed string keys and values only, no reserved `aws-crypto-`
+ * keys (the SDK writes those). The size is checked when it is serialized. The copy is built with
+ * `Object.fromEntries` so that an own `__proto__` key (from JSON.parse, say) is kept, not dropped.
  */
 export function validateEncryptionContext(context: unknown): Record<string, string> {
   if (context === undefined) return {};
   if (typeof context !== 'object' || context === null || Array.isArray(context)) {
     throw new InvalidEncryptionContextError('pass a plain object of string keys to string values.');
   }
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(context)) {
+  const entries = Object.entries(context);
+  for (const [key, value] of entries) {
     if (typeof value !== 'string') {
       throw new InvalidEncryptionContextError(
         `the value of ${JSON.stringify(key)} is a ${typeof value}; ` +
@@ -33,9 +37,13 @@ export function validateEncryptionContext(context: unknown): Record<string, stri
           `"${RESERVED_CONTEXT_PREFIX}". Rename the key.`,
       );
     }
-    out[key] = value;
+    if (LONE_SURROGATE.test(key) || LONE_SURROGATE.test(value)) {
+      throw new InvalidEncryptionContextError(
+        `${JSON.stringify(key)} has a lone UTF-16 surrogate; pass well-formed Unicode strings.`,
+      );
+    }
   }
-  return out;
+  return Object.fromEntries(entries);
 }
 
 /**
@@ -74,9 +82,20 @@ export function serializeEncryptionContext(context: EncryptionContext): Buffer {
 
 /** Parses the header's AAD body; duplicate keys and trailing bytes are rejected. */
 export function parseEncryptionContext(body: Buffer): Record<string, string> {
+  if (body.length === 0) return {};
+  try {
+    return readPairs(new ByteReader(body));
+  } catch (error) {
+    // The body's length is known: running past it is a malformed context, never "wait for more".
+    if (error instanceof NeedMoreData) {
+      throw new InvalidMessageError('an encryption context pair runs past the context length.');
+    }
+    throw error;
+  }
+}
+
+function readPairs(reader: ByteReader): Record<string, string> {
   const context: Record<string, string> = Object.create(null);
-  if (body.length === 0) return context;
-  const reader = new ByteReader(body);
   const count = reader.u16();
   if (count === 0) {
     throw new InvalidMessageError('the encryption context has a length but no pairs.');
