@@ -74,3 +74,30 @@ export async function throughStream(
 export function hex(suite: number): string {
   return `0x${suite.toString(16).padStart(4, '0')}`;
 }
+
+/** The sizes the issue names for round trips and interop: edges around 4 KiB, 1 MiB and 16 MiB. */
+export const ROUND_TRIP_SIZES = [0, 1, 4095, 4096, 4097, 1 * MiB, 16 * MiB];
+
+export type Case = [
+  label: string,
+  suite: AlgorithmSuiteIdValue,
+  frameLength: number,
+  size: number,
+  context: Record<string, string>,
+];
+
+/**
+ * Every suite x frame length x size x context. 1-byte frames are the worst case for framing logic and
+ * are only paired with small inputs, or a run takes minutes.
+ */
+export function matrix(frameLengths: readonly number[], contexts: readonly Record<string, string>[]): Case[] {
+  const cases: Case[] = [];
+  for (const suite of SUITES)
+    for (const frameLength of frameLengths)
+      for (const size of ROUND_TRIP_SIZES)
+        for (const context of contexts) {
+          if (frameLength === 1 && size > 4097) continue;
+          cases.push([hex(suite), suite, frameLength, size, context]);
+        }
+  return cases;
+}
