@@ -163,7 +163,11 @@ export class BodyCipher {
   }
 
   #aadFor(kind: BodyPart, sequence: number, length: number): Buffer {
-    const aad = (this.#aad[kind] ??= this.#buildAad(kind));
+    let aad = this.#aad[kind];
+    if (!aad) {
+      aad = this.#buildAad(kind);
+      this.#aad[kind] = aad;
+    }
     const at = aad.length - 12;
     aad.writeUInt32BE(sequence, at);
     aad.writeUInt32BE(Math.floor(length / 0x1_0000_0000), at + 4);
