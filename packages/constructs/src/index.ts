@@ -1,0 +1,29 @@
+export { CodeSigning, type CodeSigningProps, type SignedBundle } from './code-signing';
+export { Defaults, LOG_RETENTION_VALUES } from './constants';
+export { EncryptionKey, type EncryptionKeyProps, type KeyGrantOptions } from './encryption-key';
+export {
+  BundleNotFoundError,
+  ConstructError,
+  ConstructErrorCode,
+  type ConstructErrorCodeValue,
+  InvalidPropError,
+} from './errors';
+export {
+  type AwsService,
+  applyGrant,
+  type Grant,
+  type IGrantee,
+  type PolicyCondition,
+  type PolicyStatement,
+  sid,
+} from './grants';
+export { PrivateNetwork, type PrivateNetworkProps } from './private-network';
+export { type BucketGrantOptions, SecureBucket, type SecureBucketProps } from './secure-bucket';
+export {
+  bundleHash,
+  type FunctionAlarmOptions,
+  type IFunctionNetwork,
+  SecureFunction,
+  type SecureFunctionProps,
+} from './secure-function';
+export { VersionedAlias, type VersionedAliasProps } from './versioned-alias';

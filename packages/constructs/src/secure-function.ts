@@ -1,0 +1,431 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { AssetType, TerraformAsset } from 'cdktf';
+import { Construct } from 'constructs';
+import type { CodeSigning } from './code-signing';
+import { Defaults, LOG_RETENTION_VALUES } from './constants';
+import type { EncryptionKey } from './encryption-key';
+import { BundleNotFoundError, InvalidPropError } from './errors';
+import type { AwsService, IGrantee, PolicyStatement } from './grants';
+import { PolicyDocument } from './private/policy-document';
+import { VersionedAlias } from './versioned-alias';
+
+/** What a function needs from its network (a `PrivateNetwork`). */
+export interface IFunctionNetwork {
+  readonly vpcId: string;
+  readonly privateSubnetIds: readonly string[];
+  readonly endpointSecurityGroupId: string;
+  readonly s3PrefixListId: string;
+  useService(service: AwsService): void;
+  allowFrom(functionSecurityGroupId: string, label: string): void;
+}
+
+/** Alarm thresholds. Each alarm watches the function (or its dead-letter queue) every minute. */
+export interface FunctionAlarmOptions {
+  /** Errors per minute that raise the alarm. @default 1 */
+  readonly errors?: number;
+  /** Throttles per minute that raise the alarm. @default 1 */
+  readonly throttles?: number;
+  /** p99 duration as a share of the timeout that raises the alarm. @default 0.8 */
+  readonly p99DurationOfTimeout?: number;
+  /** Messages in the dead-letter queue that raise the alarm. @default 1 */
+  readonly deadLetterMessages?: number;
+}
+
+export interface SecureFunctionProps {
+  /** 1-64 letters, digits, hyphens, underscores. */
+  readonly functionName: string;
+  /** @default '' */
+  readonly description?: string;
+  /**
+   * Path of the built deployment zip (absolute, or relative to the process's working directory). The
+   * construct never zips anything: it hashes this file (base64 SHA-256) so a version is published
+   * only when the bytes change.
+   */
+  readonly bundlePath: string;
+  /** @default 'index.handler' */
+  readonly handler?: string;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** Seconds, 1..900. @default 30 */
+  readonly timeout?: number;
+  /**
+   * Environment variables, encrypted with the key. No `environment` block and no key when empty.
+   * @default {}
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Encrypts the environment, the log group, the dead-letter queue and the alarm topic. */
+  readonly key: EncryptionKey;
+  readonly network: IFunctionNetwork;
+  readonly accountId: string;
+  readonly region: string;
+  /** @default 'aws' */
+  readonly partition?: string;
+  /** One of CloudWatch Logs' retention values. @default 365 */
+  readonly logRetentionDays?: number;
+  /**
+   * Reserved concurrency; 0 stops the function. Accounts with a small concurrency limit reject any
+   * reservation, so it is configurable per environment.
+   * @default undefined (unreserved)
+   */
+  readonly reservedConcurrency?: number;
+  /** @default the FunctionAlarmOptions defaults */
+  readonly alarms?: FunctionAlarmOptions;
+  /** An existing alarm topic. @default a topic per function, encrypted with the key */
+  readonly alarmTopicArn?: string;
+  /** Permissions boundary for the role. @default undefined */
+  readonly permissionsBoundaryArn?: string;
+  /**
+   * Sign the bundle and enforce signatures: the function deploys from the signed copy in S3.
+   * @default undefined (no code signing; checkov CKV_AWS_272 flags it)
+   */
+  readonly codeSigning?: CodeSigning;
+  /**
+   * Let a deployment service move the `live` alias (Terraform then ignores its version).
+   * @default false
+   */
+  readonly aliasManagedByDeployments?: boolean;
+}
+
+/** Base64 SHA-256 of a file, the form `source_code_hash` expects. */
+export function bundleHash(filePath: string): string {
+  return createHash('sha256').update(readFileSync(filePath)).digest('base64');
+}
+
+/**
+ * A Lambda function with the platform's defaults: its own role (policies generated from declared
+ * grants), a KMS-encrypted log group with finite retention and JSON logs, `nodejs22.x` on arm64,
+ * published versions behind a `live` alias, private subnets with a security group that only reaches
+ * the VPC endpoints on 443, active tracing, an encrypted dead-letter queue, and alarms on errors,
+ * throttles, p99 duration and dead letters sent to an encrypted topic.
+ *
+ * @example
+ * ```ts
+ * const fn = new SecureFunction(this, 'processor', {
+ *   functionName: 'processor-dev', bundlePath: 'apps/processor/dist/bundle.zip',
+ *   key, network, accountId, region,
+ * });
+ * bucket.grantRead(fn, { prefix: 'incoming/' });
+ * ```
+ */
+export class SecureFunction extends Construct implements IGrantee {
+  readonly function: LambdaFunction;
+  readonly role: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly securityGroup: SecurityGroup;
+  readonly deadLetterQueue: SqsQueue;
+  readonly alias: VersionedAlias;
+  readonly alarmTopicArn: string;
+  readonly alarms: readonly CloudwatchMetricAlarm[];
+  readonly functionName: string;
+  readonly grantPath: string;
+  readonly #policy: PolicyDocument;
+  readonly #network: IFunctionNetwork;
+  readonly #services = new Set<AwsService>();
+
+  constructor(scope: Construct, id: string, props: SecureFunctionProps) {
+    super(scope, id);
+    const at = this.node.path;
+    this.grantPath = at;
+    validate(at, props);
+    const partition = props.partition ?? Defaults.PARTITION;
+    const timeout = props.timeout ?? Defaults.LAMBDA_TIMEOUT_SECONDS;
+    this.functionName = props.functionName;
+    this.#network = props.network;
+    const functionArn = `arn:${partition}:lambda:${props.region}:${props.accountId}:function:${props.functionName}`;
+
+    // Log group first, named as Lambda expects, so nothing else ever creates it unencrypted.
+    const logGroupName = `/aws/lambda/${props.functionName}`;
+    const logGroupArn = props.key.allowLogGroup(logGroupName);
+    this.logGroup = new CloudwatchLogGroup(this, 'logs', {
+      name: logGroupName,
+      retentionInDays: props.logRetentionDays ?? Defaults.LOG_RETENTION_DAYS,
+      kmsKeyId: props.key.keyArn,
+    });
+
+    const trust = new PolicyDocument(this, 'trust');
+    trust.add({
+      sid: 'LambdaAssumesForThisFunctionOnly',
+      principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }],
+      actions: ['sts:AssumeRole'],
+      resources: [],
+      conditions: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.accountId] }],
+    });
+    this.role = new IamRole(this, 'role', {
+      name: `${props.functionName}-role`,
+      description: `Execution role of ${props.functionName}; policies come from its declared grants.`,
+      assumeRolePolicy: trust.json,
+      ...(props.permissionsBoundaryArn ? { permissionsBoundary: props.permissionsBoundaryArn } : {}),
+    });
+
+    this.#policy = new PolicyDocument(this, 'policy');
+    this.#policy.add({
+      sid: 'WriteOwnLogGroup',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [`${logGroupArn}:*`],
+    });
+    const ec2 = `arn:${partition}:ec2:${props.region}:${props.accountId}`;
+    this.#policy.add({
+      sid: 'DescribeNetworkInterfaces',
+      actions: ['ec2:DescribeNetworkInterfaces'],
+      resources: ['*'],
+      wildcardReason: 'ec2:DescribeNetworkInterfaces has no resource-level permissions.',
+    });
+    this.#policy.add({
+      sid: 'SendTraces',
+      actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+      resources: ['*'],
+      wildcardReason: 'X-Ray trace APIs have no resource-level permissions.',
+    });
+    const rolePolicy = new IamRolePolicy(this, 'role-policy', {
+      name: `${props.functionName}-grants`,
+      role: this.role.id,
+      policy: this.#policy.json,
+    });
+
+    this.deadLetterQueue = new SqsQueue(this, 'dlq', {
+      name: `${props.functionName}-dlq`,
+      kmsMasterKeyId: props.key.keyArn,
+      kmsDataKeyReusePeriodSeconds: 300,
+      messageRetentionSeconds: Defaults.DLQ_RETENTION_SECONDS,
+    });
+    // Lambda delivers failed async events with the execution role.
+    this.#policy.add({
+      sid: 'SendFailedEventsToOwnDlq',
+      actions: ['sqs:SendMessage'],
+      resources: [this.deadLetterQueue.arn],
+    });
+    props.key.grantUseVia(this, 'sqs');
+
+    this.securityGroup = new SecurityGroup(this, 'sg', {
+      name: `${props.functionName}-fn`,
+      description: `${props.functionName}: no ingress; egress only to VPC endpoints on 443`,
+      vpcId: props.network.vpcId,
+      revokeRulesOnDelete: true,
+    });
+    new VpcSecurityGroupEgressRule(this, 'egress-endpoints', {
+      securityGroupId: this.securityGroup.id,
+      description: 'HTTPS to the VPC interface endpoints',
+      ipProtocol: 'tcp',
+      fromPort: Defaults.HTTPS_PORT,
+      toPort: Defaults.HTTPS_PORT,
+      referencedSecurityGroupId: props.network.endpointSecurityGroupId,
+    });
+    props.network.allowFrom(this.securityGroup.id, props.functionName);
+    // Lambda creates and removes the function's ENIs with this role: only in its own subnets, with its
+    // own security group (CreateNetworkInterface is authorized on the ENI, subnet and group ARNs).
+    this.#policy.add({
+      sid: 'ManageOwnNetworkInterfaces',
+      actions: [
+        'ec2:CreateNetworkInterface',
+        'ec2:DeleteNetworkInterface',
+        'ec2:AssignPrivateIpAddresses',
+        'ec2:UnassignPrivateIpAddresses',
+      ],
+      resources: [
+        `${ec2}:network-interface/*`,
+        ...props.network.privateSubnetIds.map((id) => `${ec2}:subnet/${id}`),
+        `${ec2}:security-group/${this.securityGroup.id}`,
+      ],
+    });
+
+    const asset = new TerraformAsset(this, 'bundle', {
+      path: path.resolve(props.bundlePath),
+      type: AssetType.FILE,
+    });
+    const hash = bundleHash(path.resolve(props.bundlePath));
+    const code = props.codeSigning
+      ? props.codeSigning.sign(
+          this,
+          props.functionName,
+          asset.path,
+          Buffer.from(hash, 'base64').toString('hex'),
+        )
+      : undefined;
+    const environment = props.environment ?? {};
+    const hasEnvironment = Object.keys(environment).length > 0;
+    this.function = new LambdaFunction(this, 'function', {
+      functionName: props.functionName,
+      description: props.description ?? '',
+      role: this.role.arn,
+      handler: props.handler ?? 'index.handler',
+      runtime: Defaults.LAMBDA_RUNTIME,
+      architectures: [Defaults.LAMBDA_ARCHITECTURE],
+      memorySize: props.memorySize ?? Defaults.LAMBDA_MEMORY_MB,
+      timeout,
+      ...(code ? { s3Bucket: code.s3Bucket, s3Key: code.s3Key } : { filename: asset.path }),
+      sourceCodeHash: hash,
+      publish: true,
+      vpcConfig: {
+        subnetIds: [...props.network.privateSubnetIds],
+        securityGroupIds: [this.securityGroup.id],
+      },
+      ...(hasEnvironment
+        ? { environment: { variables: { ...environment } }, kmsKeyArn: props.key.keyArn }
+        : {}),
+      tracingConfig: { mode: 'Active' },
+      ...(props.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrency }),
+      deadLetterConfig: { targetArn: this.deadLetterQueue.arn },
+      loggingConfig: {
+        logFormat: 'JSON',
+        logGroup: this.logGroup.name,
+        applicationLogLevel: 'INFO',
+        systemLogLevel: 'WARN',
+      },
+      ...(props.codeSigning ? { codeSigningConfigArn: props.codeSigning.configArn } : {}),
+      // The role must carry its ENI permissions before Lambda attaches the function to the VPC.
+      dependsOn: [rolePolicy, this.logGroup],
+    });
+
+    this.alias = new VersionedAlias(this, 'live', {
+      functionName: this.function.functionName,
+      functionVersion: this.function.version,
+      managedByDeployments: props.aliasManagedByDeployments ?? false,
+    });
+
+    this.alarmTopicArn =
+      props.alarmTopicArn ??
+      new SnsTopic(this, 'alarm-topic', {
+        name: `${props.functionName}-alarms`,
+        kmsMasterKeyId: props.key.keyArn,
+      }).arn;
+    this.alarms = this.#createAlarms(props, timeout, functionArn);
+  }
+
+  get services(): readonly AwsService[] {
+    return [...this.#services];
+  }
+
+  /** The statements of the role's policy (the declared grants plus the built-in ones). */
+  get statements(): readonly PolicyStatement[] {
+    return this.#policy.statements;
+  }
+
+  addToRolePolicy(statement: PolicyStatement): PolicyStatement {
+    return this.#policy.add(statement);
+  }
+
+  useService(service: AwsService): void {
+    if (this.#services.has(service)) return;
+    this.#services.add(service);
+    this.#network.useService(service);
+    if (service === 's3') {
+      // S3 is reached through the gateway endpoint, whose addresses are the S3 prefix list.
+      new VpcSecurityGroupEgressRule(this, 'egress-s3', {
+        securityGroupId: this.securityGroup.id,
+        description: 'HTTPS to S3 through the gateway endpoint',
+        ipProtocol: 'tcp',
+        fromPort: Defaults.HTTPS_PORT,
+        toPort: Defaults.HTTPS_PORT,
+        prefixListId: this.#network.s3PrefixListId,
+      });
+    }
+  }
+
+  #createAlarms(props: SecureFunctionProps, timeout: number, functionArn: string): CloudwatchMetricAlarm[] {
+    const options = props.alarms ?? {};
+    const common = {
+      alarmActions: [this.alarmTopicArn],
+      okActions: [this.alarmTopicArn],
+      evaluationPeriods: 1,
+      period: 60,
+      treatMissingData: 'notBreaching',
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+    };
+    const lambda = { namespace: 'AWS/Lambda', dimensions: { FunctionName: props.functionName } };
+    return [
+      new CloudwatchMetricAlarm(this, 'alarm-errors', {
+        ...common,
+        ...lambda,
+        alarmName: `${props.functionName}-errors`,
+        alarmDescription: `Errors of ${functionArn}`,
+        metricName: 'Errors',
+        statistic: 'Sum',
+        threshold: options.errors ?? 1,
+      }),
+      new CloudwatchMetricAlarm(this, 'alarm-throttles', {
+        ...common,
+        ...lambda,
+        alarmName: `${props.functionName}-throttles`,
+        alarmDescription: `Throttles of ${functionArn}`,
+        metricName: 'Throttles',
+        statistic: 'Sum',
+        threshold: options.throttles ?? 1,
+      }),
+      new CloudwatchMetricAlarm(this, 'alarm-duration', {
+        ...common,
+        ...lambda,
+        alarmName: `${props.functionName}-p99-duration`,
+        alarmDescription: `p99 duration of ${functionArn} near its ${timeout} s timeout`,
+        metricName: 'Duration',
+        extendedStatistic: 'p99',
+        threshold: Math.round(timeout * 1000 * (options.p99DurationOfTimeout ?? 0.8)),
+      }),
+      new CloudwatchMetricAlarm(this, 'alarm-dead-letters', {
+        ...common,
+        alarmName: `${props.functionName}-dead-letters`,
+        alarmDescription: `Failed events of ${functionArn} waiting in its dead-letter queue`,
+        namespace: 'AWS/SQS',
+        metricName: 'ApproximateNumberOfMessagesVisible',
+        dimensions: { QueueName: this.deadLetterQueue.name },
+        statistic: 'Maximum',
+        threshold: options.deadLetterMessages ?? 1,
+      }),
+    ];
+  }
+}
+
+function validate(at: string, props: SecureFunctionProps): void {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(props.functionName)) {
+    throw new InvalidPropError(
+      at,
+      'functionName',
+      `${JSON.stringify(props.functionName)}: use 1-64 letters, digits, "-" or "_".`,
+    );
+  }
+  const retention = props.logRetentionDays ?? Defaults.LOG_RETENTION_DAYS;
+  if (!(LOG_RETENTION_VALUES as readonly number[]).includes(retention)) {
+    throw new InvalidPropError(
+      at,
+      'logRetentionDays',
+      `${retention} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_VALUES.join(', ')} (never infinite).`,
+    );
+  }
+  const timeout = props.timeout ?? Defaults.LAMBDA_TIMEOUT_SECONDS;
+  if (!Number.isInteger(timeout) || timeout < 1 || timeout > 900) {
+    throw new InvalidPropError(at, 'timeout', `${timeout} is outside 1..900 seconds.`);
+  }
+  const memory = props.memorySize ?? Defaults.LAMBDA_MEMORY_MB;
+  if (!Number.isInteger(memory) || memory < 128 || memory > 10240) {
+    throw new InvalidPropError(at, 'memorySize', `${memory} is outside 128..10240 MB.`);
+  }
+  if (
+    props.reservedConcurrency !== undefined &&
+    (!Number.isInteger(props.reservedConcurrency) || props.reservedConcurrency < 0)
+  ) {
+    throw new InvalidPropError(at, 'reservedConcurrency', 'use a whole number >= 0, or leave it unset.');
+  }
+  const bundle = path.resolve(props.bundlePath);
+  let isFile = false;
+  try {
+    isFile = statSync(bundle).isFile();
+  } catch (cause) {
+    throw new BundleNotFoundError(at, `bundle ${bundle} does not exist. Build it first (npm run build).`, {
+      cause,
+    });
+  }
+  if (!isFile)
+    throw new BundleNotFoundError(at, `bundle ${bundle} is not a file; point bundlePath at the zip.`);
+}

@@ -1,0 +1,269 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { LambdaAlias } from '@cdktf/provider-aws/lib/lambda-alias';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { TerraformStack, Testing } from 'cdktf';
+import {
+  type AwsService,
+  BundleNotFoundError,
+  bundleHash,
+  EncryptionKey,
+  type IFunctionNetwork,
+  InvalidPropError,
+  SecureFunction,
+  type SecureFunctionProps,
+} from '../src';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'secure-fn-'));
+const bundlePath = path.join(dir, 'bundle.zip');
+writeFileSync(bundlePath, 'not really a zip, but bytes to hash');
+
+function fakeNetwork(): IFunctionNetwork & { used: AwsService[]; allowed: string[] } {
+  const used: AwsService[] = [];
+  const allowed: string[] = [];
+  return {
+    vpcId: 'vpc-123',
+    privateSubnetIds: ['subnet-a', 'subnet-b'],
+    endpointSecurityGroupId: 'sg-endpoints',
+    s3PrefixListId: 'pl-s3',
+    used,
+    allowed,
+    useService(service) {
+      if (!used.includes(service)) used.push(service);
+    },
+    allowFrom(_sg, label) {
+      allowed.push(label);
+    },
+  };
+}
+
+function build(
+  overrides: Partial<SecureFunctionProps> = {},
+  after?: (fn: SecureFunction, key: EncryptionKey) => void,
+) {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, 'stack');
+  const key = new EncryptionKey(stack, 'key', { alias: 'k', accountId: '111111111111', region: 'eu-west-1' });
+  const network = fakeNetwork();
+  const fn = new SecureFunction(stack, 'fn', {
+    functionName: 'processor-dev',
+    bundlePath,
+    key,
+    network,
+    accountId: '111111111111',
+    region: 'eu-west-1',
+    ...overrides,
+  });
+  after?.(fn, key);
+  const synthesized = Testing.synth(stack);
+  return {
+    fn,
+    key,
+    network,
+    synthesized,
+    json: JSON.parse(synthesized) as Record<string, Record<string, Record<string, Record<string, unknown>>>>,
+  };
+}
+
+function policyStatements(
+  json: ReturnType<typeof build>['json'],
+  docId: string,
+): Array<Record<string, unknown>> {
+  const docs = json.data!.aws_iam_policy_document!;
+  const key = Object.keys(docs).find((k) => k.includes(docId))!;
+  return docs[key]!.statement as Array<Record<string, unknown>>;
+}
+
+describe('SecureFunction defaults', () => {
+  const { synthesized, json, network } = build();
+
+  test('runtime, architecture, publishing, VPC, tracing, DLQ and JSON logging', () => {
+    expect(synthesized).toHaveResourceWithProperties(LambdaFunction, {
+      function_name: 'processor-dev',
+      runtime: 'nodejs22.x',
+      architectures: ['arm64'],
+      publish: true,
+      source_code_hash: bundleHash(bundlePath),
+      vpc_config: {
+        subnet_ids: ['subnet-a', 'subnet-b'],
+        security_group_ids: [expect.stringContaining('aws_security_group')],
+      },
+      tracing_config: { mode: 'Active' },
+      logging_config: expect.objectContaining({ log_format: 'JSON' }),
+      dead_letter_config: { target_arn: expect.stringContaining('aws_sqs_queue') },
+    });
+    const fn = Object.values(json.resource!.aws_lambda_function!)[0]!;
+    expect(fn.environment).toBeUndefined();
+    expect(fn.kms_key_arn).toBeUndefined();
+    expect(fn.depends_on).toEqual(expect.arrayContaining([expect.stringContaining('aws_iam_role_policy')]));
+  });
+
+  test('log group with 365-day retention, encrypted with the key', () => {
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: '/aws/lambda/processor-dev',
+      retention_in_days: 365,
+      kms_key_id: expect.stringContaining('aws_kms_key'),
+    });
+  });
+
+  test('dead-letter queue and alarm topic are encrypted with the key', () => {
+    expect(synthesized).toHaveResourceWithProperties(SqsQueue, {
+      kms_master_key_id: expect.stringContaining('aws_kms_key'),
+    });
+    expect(synthesized).toHaveResourceWithProperties(SnsTopic, {
+      kms_master_key_id: expect.stringContaining('aws_kms_key'),
+    });
+  });
+
+  test('alarms on errors, throttles, p99 duration against the timeout and dead letters', () => {
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
+      metric_name: 'Errors',
+      threshold: 1,
+    });
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
+      metric_name: 'Throttles',
+      threshold: 1,
+    });
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
+      metric_name: 'Duration',
+      extended_statistic: 'p99',
+      threshold: 24_000,
+    });
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
+      namespace: 'AWS/SQS',
+      metric_name: 'ApproximateNumberOfMessagesVisible',
+    });
+    for (const alarm of Object.values(json.resource!.aws_cloudwatch_metric_alarm!)) {
+      expect(alarm.alarm_actions).toEqual([expect.stringContaining('aws_sns_topic')]);
+    }
+  });
+
+  test('live alias on the published version, moved by Terraform', () => {
+    expect(synthesized).toHaveResourceWithProperties(LambdaAlias, {
+      name: 'live',
+      function_version: expect.stringContaining('.version}'),
+    });
+    const alias = Object.values(json.resource!.aws_lambda_alias!)[0]!;
+    expect(alias.lifecycle).toBeUndefined();
+  });
+
+  test('security group: no ingress, egress 443 only to the endpoints', () => {
+    expect(synthesized).toHaveResourceWithProperties(VpcSecurityGroupEgressRule, {
+      referenced_security_group_id: 'sg-endpoints',
+      from_port: 443,
+      to_port: 443,
+      ip_protocol: 'tcp',
+    });
+    expect(json.resource!.aws_vpc_security_group_ingress_rule).toBeUndefined();
+    expect(Object.keys(json.resource!.aws_vpc_security_group_egress_rule!)).toHaveLength(1);
+    expect(network.allowed).toEqual(['processor-dev']);
+  });
+
+  test('role: trust limited to this account, logs scoped to its own log group, wildcard only with a reason', () => {
+    expect(synthesized).toHaveResourceWithProperties(IamRole, { name: 'processor-dev-role' });
+    const trust = policyStatements(json, 'trust');
+    expect(trust[0]).toMatchObject({
+      actions: ['sts:AssumeRole'],
+      principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }],
+      condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: ['111111111111'] }],
+    });
+    const statements = policyStatements(json, 'fn_policy');
+    expect(statements.find((s) => s.sid === 'WriteOwnLogGroup')).toMatchObject({
+      resources: ['arn:aws:logs:eu-west-1:111111111111:log-group:/aws/lambda/processor-dev:*'],
+    });
+    for (const s of statements) {
+      expect(s.actions).not.toContain('*');
+      if ((s.resources as string[]).includes('*')) {
+        expect(['DescribeNetworkInterfaces', 'SendTraces']).toContain(s.sid);
+      }
+    }
+  });
+});
+
+describe('SecureFunction options', () => {
+  test('environment variables are encrypted with the key, and only when present', () => {
+    const { synthesized } = build({ environment: { TABLE: 'orders' } });
+    expect(synthesized).toHaveResourceWithProperties(LambdaFunction, {
+      environment: { variables: { TABLE: 'orders' } },
+      kms_key_arn: expect.stringContaining('aws_kms_key'),
+    });
+  });
+
+  test('overrides: retention, concurrency, boundary, alarm thresholds, deployment-managed alias', () => {
+    const { synthesized, json } = build({
+      logRetentionDays: 30,
+      reservedConcurrency: 5,
+      permissionsBoundaryArn: 'arn:aws:iam::111111111111:policy/boundary',
+      alarms: { errors: 3, p99DurationOfTimeout: 0.5 },
+      timeout: 10,
+      aliasManagedByDeployments: true,
+    });
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, { retention_in_days: 30 });
+    expect(synthesized).toHaveResourceWithProperties(LambdaFunction, {
+      reserved_concurrent_executions: 5,
+      timeout: 10,
+    });
+    expect(synthesized).toHaveResourceWithProperties(IamRole, {
+      permissions_boundary: 'arn:aws:iam::111111111111:policy/boundary',
+    });
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
+      metric_name: 'Errors',
+      threshold: 3,
+    });
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
+      metric_name: 'Duration',
+      threshold: 5000,
+    });
+    const alias = Object.values(json.resource!.aws_lambda_alias!)[0]!;
+    expect(alias.lifecycle).toEqual({ ignore_changes: ['function_version', 'routing_config'] });
+  });
+
+  test('grants land in the role policy, are idempotent, and record the services the code calls', () => {
+    const { json, network, fn } = build({}, (f, key) => {
+      key.grantEncrypt(f, { encryptionContext: { purpose: 'objects' } });
+      key.grantEncrypt(f, { encryptionContext: { purpose: 'objects' } });
+      f.useService('s3');
+      f.useService('s3');
+    });
+    const statements = policyStatements(json, 'fn_policy');
+    expect(
+      statements.filter((s) => (s.actions as string[]).includes('kms:GenerateDataKey') && s.condition),
+    ).toHaveLength(2);
+    expect(network.used).toEqual(['kms', 's3']);
+    expect(fn.services).toEqual(['kms', 's3']);
+    const egress = Object.values(json.resource!.aws_vpc_security_group_egress_rule!);
+    expect(egress.filter((r) => r.prefix_list_id === 'pl-s3')).toHaveLength(1);
+  });
+});
+
+describe('SecureFunction validation', () => {
+  test.each([
+    [
+      { logRetentionDays: 0 },
+      InvalidPropError,
+      /stack\/fn: invalid logRetentionDays: 0 is not a CloudWatch Logs retention/,
+    ],
+    [{ functionName: 'bad name!' }, InvalidPropError, /invalid functionName/],
+    [{ timeout: 901 }, InvalidPropError, /invalid timeout: 901 is outside 1..900/],
+    [{ memorySize: 64 }, InvalidPropError, /invalid memorySize/],
+    [{ reservedConcurrency: -1 }, InvalidPropError, /invalid reservedConcurrency/],
+    [{ bundlePath: path.join(dir, 'missing.zip') }, BundleNotFoundError, /does not exist\. Build it first/],
+    [{ bundlePath: dir }, BundleNotFoundError, /is not a file/],
+  ])('%j', (override, type, message) => {
+    let thrown: unknown;
+    try {
+      build(override as Partial<SecureFunctionProps>);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(type);
+    expect((thrown as Error).message).toMatch(message);
+  });
+});
