@@ -1,0 +1,3 @@
+module.exports = require('../jest.base.cjs')(__dirname, {
+  setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
+});

@@ -1,0 +1,114 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import {
+  CodeSigning,
+  EncryptionKey,
+  PrivateNetwork,
+  SecureBucket,
+  SecureFunction,
+  type SecureFunctionProps,
+} from '@secure-lambda/constructs';
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { resolveBundle } from './bundles';
+import type { EnvironmentConfig } from './config';
+
+/**
+ * One environment of the platform: a key, a private network, the input/output buckets and the
+ * functions with their declared grants.
+ *
+ * @example
+ * ```ts
+ * new PlatformStack(app, 'secure-lambda-dev', environments.dev);
+ * ```
+ */
+export class PlatformStack extends TerraformStack {
+  readonly functions: readonly SecureFunction[];
+
+  constructor(scope: Construct, id: string, env: EnvironmentConfig) {
+    super(scope, id);
+    const prefix = `secure-lambda-${env.name}`;
+    new AwsProvider(this, 'aws', {
+      region: env.region,
+      allowedAccountIds: [env.accountId],
+      defaultTags: [{ tags: { Project: 'secure-lambda', Environment: env.name, ManagedBy: 'cdktf' } }],
+    });
+    if (env.backend.type === 's3') {
+      new S3Backend(this, {
+        bucket: env.backend.bucket,
+        key: env.backend.key,
+        region: env.backend.region,
+        encrypt: true,
+        kmsKeyId: env.backend.kmsKeyId,
+      });
+      // Terraform >= 1.10 locks with a lock object in the bucket (no DynamoDB table); cdktf 0.21's
+      // S3BackendConfig predates the option, hence the override.
+      this.addOverride('terraform.backend.s3.use_lockfile', true);
+    } else {
+      // Relative paths resolve from cdktf.out/stacks/<stack>/, which is git-ignored.
+      new LocalBackend(this, { path: `terraform.${id}.tfstate` });
+    }
+
+    const where = { accountId: env.accountId, region: env.region };
+    const key = new EncryptionKey(this, 'key', { alias: prefix, ...where });
+    const network = new PrivateNetwork(this, 'network', {
+      namePrefix: prefix,
+      cidrBlock: env.vpcCidr,
+      availabilityZones: env.availabilityZones,
+      key,
+      flowLogRetentionDays: env.logRetentionDays,
+      ...where,
+    });
+    const bucket = (name: string) =>
+      new SecureBucket(this, `${name}-bucket`, {
+        bucketName: `${prefix}-${env.accountId}-${name}`,
+        key,
+        ...where,
+      });
+    const input = bucket('input');
+    const output = bucket('output');
+    // Every function deploys signed code; bundles go through this bucket to the signing jobs.
+    const codeSigning = new CodeSigning(this, 'code-signing', {
+      profileName: prefix.replace(/-/g, '_'),
+      artifactBucket: bucket('artifacts'),
+    });
+
+    const common = (app: string): SecureFunctionProps => ({
+      functionName: `${prefix}-${app}`,
+      bundlePath: resolveBundle(app).path,
+      key,
+      network,
+      logRetentionDays: env.logRetentionDays,
+      alarms: env.alarms,
+      codeSigning,
+      ...(env.reservedConcurrency === undefined ? {} : { reservedConcurrency: env.reservedConcurrency }),
+      ...where,
+    });
+
+    const processor = new SecureFunction(this, 'object-processor', {
+      ...common('object-processor'),
+      description: 'Envelope-encrypts new objects of the input bucket into the output bucket.',
+      environment: { OUTPUT_BUCKET: output.bucketName, KEY_ARN: key.keyArn },
+      timeout: 300,
+      memorySize: 512,
+    });
+    input.grantRead(processor);
+    output.grantWrite(processor);
+    key.grantEncrypt(processor, { encryptionContext: { app: 'object-processor' } });
+
+    const cryptoApi = new SecureFunction(this, 'crypto-api', {
+      ...common('crypto-api'),
+      description: 'Encrypts and decrypts payloads for the calling IAM principal.',
+      environment: { KEY_ARN: key.keyArn },
+    });
+    key.grantEncryptDecrypt(cryptoApi, { encryptionContext: { app: 'crypto-api' } });
+
+    this.functions = [processor, cryptoApi];
+    for (const fn of this.functions) {
+      new TerraformOutput(this, `${fn.node.id}-function-name`, { value: fn.function.functionName });
+      new TerraformOutput(this, `${fn.node.id}-alias-arn`, { value: fn.alias.aliasArn });
+    }
+    new TerraformOutput(this, 'key-arn', { value: key.keyArn });
+    new TerraformOutput(this, 'input-bucket-name', { value: input.bucketName });
+    new TerraformOutput(this, 'output-bucket-name', { value: output.bucketName });
+  }
+}

@@ -1,0 +1,94 @@
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { InvalidPropError } from '@secure-lambda/constructs';
+import { Testing } from 'cdktf';
+import { PLACEHOLDER_BUNDLE, resolveBundle } from '../src/bundles';
+import { type EnvironmentConfig, environments } from '../src/config';
+import { PlatformStack } from '../src/platform-stack';
+
+function synth(env: EnvironmentConfig) {
+  const app = Testing.app();
+  const stack = new PlatformStack(app, `secure-lambda-${env.name}`, env);
+  const text = Testing.synth(stack);
+  return { stack, text, json: JSON.parse(text) as Record<string, Record<string, Record<string, unknown>>> };
+}
+
+describe('PlatformStack', () => {
+  test.each(Object.values(environments))(
+    '$name: provider pinned to its account and region, with default tags',
+    (env) => {
+      const { text } = synth(env);
+      expect(text).toHaveProviderWithProperties(AwsProvider, {
+        region: env.region,
+        allowed_account_ids: [env.accountId],
+      });
+    },
+  );
+
+  test('dev: a local backend with a relative state path (resolved inside cdktf.out)', () => {
+    const { json } = synth(environments.dev);
+    expect(json.terraform!.backend).toEqual({ local: { path: 'terraform.secure-lambda-dev.tfstate' } });
+  });
+
+  test('an S3 backend, when configured, encrypts with KMS and locks with a lock file', () => {
+    const { json } = synth({
+      ...environments.prod,
+      backend: {
+        type: 's3',
+        bucket: 'state',
+        key: 'prod.tfstate',
+        region: 'eu-west-1',
+        kmsKeyId: 'alias/state',
+      },
+    });
+    expect(json.terraform!.backend).toEqual({
+      s3: {
+        bucket: 'state',
+        key: 'prod.tfstate',
+        region: 'eu-west-1',
+        encrypt: true,
+        kms_key_id: 'alias/state',
+        use_lockfile: true,
+      },
+    });
+  });
+
+  test('outputs: function names, alias ARNs, key ARN and bucket names', () => {
+    const { json } = synth(environments.dev);
+    expect(Object.keys(json.output!).sort()).toEqual([
+      'crypto-api-alias-arn',
+      'crypto-api-function-name',
+      'input-bucket-name',
+      'key-arn',
+      'object-processor-alias-arn',
+      'object-processor-function-name',
+      'output-bucket-name',
+    ]);
+  });
+
+  test('concurrency and retention come from each environment; unset concurrency stays unreserved', () => {
+    const prod = synth(environments.prod);
+    expect(prod.text).toHaveResourceWithProperties(LambdaFunction, { reserved_concurrent_executions: 20 });
+    const dev = synth(environments.dev);
+    expect(dev.text).toHaveResourceWithProperties(LambdaFunction, { reserved_concurrent_executions: 5 });
+    const unreserved = synth({ ...environments.dev, reservedConcurrency: undefined });
+    for (const fn of Object.values(unreserved.json.resource!.aws_lambda_function!)) {
+      expect((fn as Record<string, unknown>).reserved_concurrent_executions).toBeUndefined();
+    }
+    for (const group of Object.values(prod.json.resource!.aws_cloudwatch_log_group!)) {
+      expect((group as Record<string, unknown>).retention_in_days).toBe(365);
+    }
+  });
+
+  test('functions use the app bundle when built, else the placeholder from the stacks build', () => {
+    const resolved = resolveBundle('no-such-app');
+    expect(resolved).toEqual({ path: PLACEHOLDER_BUNDLE, placeholder: true });
+  });
+
+  test('a configuration with one AZ fails with the construct path and the fix', () => {
+    expect(() => synth({ ...environments.dev, availabilityZones: ['eu-west-1a'] })).toThrow(InvalidPropError);
+    expect(() => synth({ ...environments.dev, availabilityZones: ['eu-west-1a'] })).toThrow(
+      /secure-lambda-dev\/network: invalid availabilityZones/,
+    );
+  });
+});
