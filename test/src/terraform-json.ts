@@ -1,0 +1,54 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Repository root. */
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const CDKTF_OUT = path.join(REPO_ROOT, 'cdktf.out');
+
+export type Block = Record<string, unknown>;
+
+/** The parts of a synthesized `cdk.tf.json` the system tests read. */
+export interface TerraformJson {
+  readonly provider?: { readonly aws?: readonly Block[] };
+  readonly resource?: Record<string, Record<string, Block>>;
+  readonly data?: Record<string, Record<string, Block>>;
+  readonly output?: Record<string, Block>;
+  readonly terraform?: Block;
+}
+
+export interface SynthesizedStack {
+  readonly name: string;
+  readonly dir: string;
+  readonly json: TerraformJson;
+}
+
+/** Every stack `cdktf synth` wrote. */
+export function loadStacks(out = CDKTF_OUT): SynthesizedStack[] {
+  const stacksDir = path.join(out, 'stacks');
+  if (!existsSync(stacksDir)) throw new Error(`${stacksDir} is missing: synthesize first (npm run synth).`);
+  return readdirSync(stacksDir)
+    .sort()
+    .map((name) => ({ name, dir: path.join(stacksDir, name) }))
+    .filter((s) => existsSync(path.join(s.dir, 'cdk.tf.json')))
+    .map((s) => ({
+      ...s,
+      json: JSON.parse(readFileSync(path.join(s.dir, 'cdk.tf.json'), 'utf8')) as TerraformJson,
+    }));
+}
+
+/** `[address, block]` for every resource of one type. */
+export function resourcesOf(stack: SynthesizedStack, type: string): Array<[string, Block]> {
+  return Object.entries(stack.json.resource?.[type] ?? {}).map(([name, block]) => [`${type}.${name}`, block]);
+}
+
+/** Every resource of the stack as `[type, name, block]`. */
+export function allResources(stack: SynthesizedStack): Array<[string, string, Block]> {
+  return Object.entries(stack.json.resource ?? {}).flatMap(([type, blocks]) =>
+    Object.entries(blocks).map(([name, block]) => [type, name, block] as [string, string, Block]),
+  );
+}
+
+/** The construct path cdktf records on each block. */
+export function constructPath(block: Block): string {
+  return ((block['//'] as { metadata?: { path?: string } } | undefined)?.metadata?.path ?? '') as string;
+}

@@ -1,0 +1,239 @@
+import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
+import {
+  functionRolePolicies,
+  type IamStatement,
+  type ResourcePolicy,
+  type RolePolicy,
+  resourcePolicies,
+} from '../src/iam-policies';
+import { loadStacks, type SynthesizedStack } from '../src/terraform-json';
+
+/**
+ * Each function role allows exactly its declared grants: every declared action on every declared
+ * resource (with the declared conditions) is allowed, and a set of probes outside them is denied.
+ * Policies come from the synthesized stacks, references resolved to the ARNs AWS would assign.
+ */
+interface Probe {
+  readonly action: string;
+  readonly resource: string;
+  readonly context?: Record<string, string>;
+}
+
+/**
+ * iam-simulate 0.1.173 only evaluates variable context keys written with "/" (aws:RequestTag/x); it
+ * drops `kms:EncryptionContext:<key>` as unknown, so a statement conditioned on it could never match.
+ * For the simulation only, each such key is renamed, in the policy and in the request alike, to an
+ * `aws:RequestTag/` key it does evaluate, with the same operator and values.
+ */
+const EC_PREFIX = 'kms:EncryptionContext:';
+function simulable(key: string): string {
+  return key.startsWith(EC_PREFIX) ? `aws:RequestTag/ec-${key.slice(EC_PREFIX.length)}` : key;
+}
+function simulableStatements(statements: IamStatement[]): IamStatement[] {
+  return statements.map((s) =>
+    s.Condition
+      ? {
+          ...s,
+          Condition: Object.fromEntries(
+            Object.entries(s.Condition).map(([test, pairs]) => [
+              test,
+              Object.fromEntries(Object.entries(pairs).map(([k, v]) => [simulable(k), v])),
+            ]),
+          ),
+        }
+      : s,
+  );
+}
+
+async function decide(
+  role: RolePolicy,
+  account: string,
+  probe: Probe,
+  resources: Map<string, ResourcePolicy>,
+): Promise<string> {
+  // The resource's own policy takes part, as in AWS: a key policy, a bucket policy (by bucket ARN).
+  const resourcePolicy = resources.get(probe.resource) ?? resources.get(probe.resource.split('/')[0]!);
+  const context = { 'aws:SecureTransport': 'true', ...probe.context };
+  const simulation: Simulation = {
+    request: {
+      principal: role.roleArn,
+      action: probe.action,
+      resource: { resource: probe.resource, accountId: account },
+      // Requests come over TLS (the bucket policies deny anything else).
+      contextVariables: Object.fromEntries(Object.entries(context).map(([k, v]) => [simulable(k), v])),
+    },
+    identityPolicies: [
+      { name: 'grants', policy: { Version: '2012-10-17', Statement: simulableStatements(role.statements) } },
+    ],
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    ...(resourcePolicy ? { resourcePolicy } : {}),
+  };
+  const result = await runSimulation(simulation, {});
+  // A statement may list resources of several types (CreateNetworkInterface needs the subnet and the
+  // security group, DeleteNetworkInterface only the ENI): pairs IAM does not apply are not grants.
+  if (result.resultType === 'error' && JSON.stringify(result.errors).includes('no.resource.types')) {
+    return 'NotApplicable';
+  }
+  if (result.resultType === 'error') {
+    throw new Error(
+      `simulation of ${probe.action} on ${probe.resource} is invalid: ${JSON.stringify(result.errors)}`,
+    );
+  }
+  const ignored = result.resultType === 'single' ? (result.result.ignoredContextKeys ?? []) : [];
+  if (ignored.length > 0)
+    throw new Error(`context keys ${ignored.join(', ')} were ignored for ${probe.action}`);
+  return result.overallResult;
+}
+
+/** A concrete resource matching a statement resource (object keys and log streams get a name). */
+function concrete(resource: string): string {
+  if (resource === '*') return '*';
+  if (resource.endsWith(':*')) return `${resource.slice(0, -2)}:log-stream:probe`;
+  if (resource.endsWith('/*')) return `${resource.slice(0, -1)}probe/object.bin`;
+  return resource;
+}
+
+/** Context values that satisfy the statement's conditions. */
+function satisfying(statement: IamStatement): Record<string, string> {
+  const context: Record<string, string> = {};
+  for (const [test, pairs] of Object.entries(statement.Condition ?? {})) {
+    for (const [variable, values] of Object.entries(pairs)) {
+      context[variable] = test.startsWith('StringLike') ? values[0]!.replace(/\*$/, 'probe') : values[0]!;
+    }
+  }
+  return context;
+}
+
+/** Declared grants, one probe per action and resource. Wildcard-only actions are probed on "*". */
+function allowedProbes(role: RolePolicy): Probe[] {
+  return role.statements.flatMap((s) =>
+    s.Action.flatMap((action) =>
+      s.Resource.map((r) => ({ action, resource: concrete(r), context: satisfying(s) })),
+    ),
+  );
+}
+
+function deniedProbes(stack: SynthesizedStack, role: RolePolicy, others: RolePolicy[]): Probe[] {
+  const provider = stack.json.provider!.aws![0]!;
+  const region = provider.region as string;
+  const account = (provider.allowed_account_ids as string[])[0]!;
+  const arns = role.statements.flatMap((s) => s.Resource).filter((r) => r !== '*');
+  const ownKey = arns.find((r) => r.includes(':kms:'))!;
+  const ownQueue = arns.find((r) => r.includes(':sqs:'))!;
+  const ownLogGroup = arns.find((r) => r.includes(':log-group:'))!.replace(/:\*$/, '');
+  const buckets = [
+    ...new Set(
+      role.statements
+        .flatMap((s) => s.Resource)
+        .filter((r) => r.startsWith('arn:aws:s3:::'))
+        .map((r) => r.split('/')[0]!),
+    ),
+  ];
+  const other = others[0]!;
+  const probes: Probe[] = [
+    { action: 's3:GetObject', resource: 'arn:aws:s3:::someone-elses-bucket/secret.txt' },
+    { action: 's3:PutObject', resource: 'arn:aws:s3:::someone-elses-bucket/drop.txt' },
+    { action: 's3:ListAllMyBuckets', resource: '*' },
+    {
+      action: 'kms:Decrypt',
+      resource: `arn:aws:kms:${region}:${account}:key/00000000-0000-4000-8000-000000000000`,
+    },
+    {
+      action: 'kms:Encrypt',
+      resource: `arn:aws:kms:${region}:${account}:key/00000000-0000-4000-8000-000000000000`,
+    },
+    { action: 'kms:CreateGrant', resource: ownKey },
+    { action: 'kms:ScheduleKeyDeletion', resource: ownKey },
+    { action: 'kms:PutKeyPolicy', resource: ownKey },
+    { action: 'kms:DisableKey', resource: ownKey },
+    { action: 'kms:Decrypt', resource: ownKey, context: { 'kms:EncryptionContext:app': 'someone-else' } },
+    {
+      action: 'kms:GenerateDataKey',
+      resource: ownKey,
+      context: { 'kms:ViaService': `ec2.${region}.amazonaws.com` },
+    },
+    { action: 'iam:CreateUser', resource: `arn:aws:iam::${account}:user/intruder` },
+    { action: 'iam:PassRole', resource: role.roleArn },
+    { action: 'iam:AttachRolePolicy', resource: role.roleArn },
+    { action: 'iam:PutRolePolicy', resource: role.roleArn },
+    { action: 'sts:AssumeRole', resource: other.roleArn },
+    {
+      action: 'lambda:UpdateFunctionCode',
+      resource: `arn:aws:lambda:${region}:${account}:function:${role.functionName}`,
+    },
+    {
+      action: 'lambda:InvokeFunction',
+      resource: `arn:aws:lambda:${region}:${account}:function:${other.functionName}`,
+    },
+    {
+      action: 'logs:PutLogEvents',
+      resource: `arn:aws:logs:${region}:${account}:log-group:/aws/lambda/${other.functionName}:log-stream:x`,
+    },
+    { action: 'logs:DeleteLogGroup', resource: `${ownLogGroup}:*` },
+    { action: 'sqs:ReceiveMessage', resource: ownQueue },
+    { action: 'sqs:SendMessage', resource: `arn:aws:sqs:${region}:${account}:${other.functionName}-dlq` },
+    { action: 'ec2:CreateVpc', resource: '*' },
+    {
+      action: 'secretsmanager:GetSecretValue',
+      resource: `arn:aws:secretsmanager:${region}:${account}:secret:db-AbCdEf`,
+    },
+    { action: 'dynamodb:Scan', resource: `arn:aws:dynamodb:${region}:${account}:table/orders` },
+    { action: 'cloudtrail:StopLogging', resource: `arn:aws:cloudtrail:${region}:${account}:trail/org` },
+  ];
+  for (const bucket of buckets) {
+    probes.push(
+      { action: 's3:DeleteBucket', resource: bucket },
+      { action: 's3:PutBucketPolicy', resource: bucket },
+      { action: 's3:DeleteObject', resource: `${bucket}/probe/object.bin` },
+      { action: 's3:PutObjectAcl', resource: `${bucket}/probe/object.bin` },
+    );
+  }
+  return probes;
+}
+
+const stacks = loadStacks();
+
+describe.each(stacks.map((s) => [s.name, s] as const))('%s function roles', (_name, stack) => {
+  const roles = functionRolePolicies(stack);
+  const resources = resourcePolicies(stack);
+  const account = (stack.json.provider!.aws![0]!.allowed_account_ids as string[])[0]!;
+
+  test('every function has a role policy built from its grants', () => {
+    expect(roles.length).toBeGreaterThanOrEqual(2);
+    for (const role of roles) expect(role.statements.length).toBeGreaterThan(0);
+  });
+
+  describe.each(roles.map((r) => [r.functionName, r] as const))('%s', (_fn, role) => {
+    test('allows each declared action on each declared resource', async () => {
+      const probes = allowedProbes(role);
+      expect(probes.length).toBeGreaterThan(5);
+      const refused: string[] = [];
+      const allowedActions = new Set<string>();
+      for (const probe of probes) {
+        const decision = await decide(role, account, probe, resources);
+        if (decision === 'Allowed') allowedActions.add(probe.action);
+        else if (decision !== 'NotApplicable')
+          refused.push(`${probe.action} ${probe.resource} -> ${decision}`);
+      }
+      expect(refused).toEqual([]);
+      // Every declared action is allowed on at least one declared resource.
+      expect([...new Set(probes.map((p) => p.action))].filter((a) => !allowedActions.has(a))).toEqual([]);
+    });
+
+    test('denies at least 20 probes outside its grants', async () => {
+      const probes = deniedProbes(
+        stack,
+        role,
+        roles.filter((r) => r !== role),
+      );
+      expect(probes.length).toBeGreaterThanOrEqual(20);
+      const allowed: string[] = [];
+      for (const probe of probes) {
+        if ((await decide(role, account, probe, resources)) === 'Allowed')
+          allowed.push(`${probe.action} ${probe.resource}`);
+      }
+      expect(allowed).toEqual([]);
+    });
+  });
+});

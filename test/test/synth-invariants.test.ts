@@ -1,0 +1,288 @@
+import {
+  allResources,
+  type Block,
+  constructPath,
+  loadStacks,
+  resourcesOf,
+  type SynthesizedStack,
+} from '../src/terraform-json';
+
+/**
+ * The security defaults, checked on every resource of every synthesized stack (not on one example):
+ * a new resource that misses one fails here even if its construct's own tests pass.
+ */
+const stacks = loadStacks();
+const LOG_RETENTION = new Set([
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+]);
+/** Statements allowed to use Resource "*", each because AWS offers nothing narrower (see SecureFunction). */
+const WILDCARD_RESOURCE_SIDS = new Set(['DescribeNetworkInterfaces', 'SendTraces']);
+
+interface StatementBlock {
+  sid: string;
+  effect?: string;
+  actions: string[];
+  resources?: string[];
+  principals?: Array<{ type: string; identifiers: string[] }>;
+}
+
+function statementsOf(stack: SynthesizedStack, reference: unknown): StatementBlock[] {
+  const name = /\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}/.exec(String(reference))?.[1];
+  if (!name) throw new Error(`policy ${String(reference)} is not built from an aws_iam_policy_document`);
+  return stack.json.data!.aws_iam_policy_document![name]!.statement as StatementBlock[];
+}
+
+/** Blocks of one type whose attribute references the given resource address. */
+function referencing(stack: SynthesizedStack, type: string, attribute: string, address: string): Block[] {
+  return resourcesOf(stack, type)
+    .map(([, b]) => b)
+    .filter((b) => String(b[attribute]).includes(`${address}.`));
+}
+
+describe.each(stacks.map((s) => [s.name, s] as const))('%s', (_name, stack) => {
+  test('has no internet or NAT gateway, no elastic IP, no managed-policy attachment', () => {
+    for (const type of [
+      'aws_internet_gateway',
+      'aws_nat_gateway',
+      'aws_eip',
+      'aws_iam_role_policy_attachment',
+      'aws_iam_policy_attachment',
+    ]) {
+      expect(resourcesOf(stack, type)).toEqual([]);
+    }
+  });
+
+  test('every function: nodejs22.x on arm64, published, in the VPC, traced, with a DLQ, JSON logs and a live alias', () => {
+    const functions = resourcesOf(stack, 'aws_lambda_function');
+    expect(functions.length).toBeGreaterThan(0);
+    for (const [address, fn] of functions) {
+      expect(fn).toMatchObject({
+        runtime: 'nodejs22.x',
+        architectures: ['arm64'],
+        publish: true,
+        tracing_config: { mode: 'Active' },
+        logging_config: { log_format: 'JSON' },
+      });
+      expect(String(fn.source_code_hash)).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+      // Signed code only: deployed from the signing job's output under an enforcing config.
+      expect(String(fn.code_signing_config_arn)).toContain('aws_lambda_code_signing_config.');
+      expect(String(fn.s3_key)).toContain('aws_signer_signing_job.');
+      const vpc = fn.vpc_config as { subnet_ids: string[]; security_group_ids: string[] };
+      expect(vpc.subnet_ids.length).toBeGreaterThanOrEqual(2);
+      expect(vpc.security_group_ids.length).toBeGreaterThan(0);
+      expect(String((fn.dead_letter_config as Block).target_arn)).toContain('aws_sqs_queue.');
+      // The key encrypts the environment exactly when there is one.
+      expect(fn.kms_key_arn === undefined).toBe(fn.environment === undefined);
+      const aliases = referencing(stack, 'aws_lambda_alias', 'function_name', address);
+      expect(aliases.map((a) => a.name)).toEqual(['live']);
+      expect(String(aliases[0]!.function_version)).toContain(`${address}.version`);
+      const alarms = resourcesOf(stack, 'aws_cloudwatch_metric_alarm').filter(([, a]) =>
+        constructPath(a).startsWith(constructPath(fn).replace(/\/function$/, '/')),
+      );
+      expect(alarms.map(([, a]) => a.metric_name).sort()).toEqual([
+        'ApproximateNumberOfMessagesVisible',
+        'Duration',
+        'Errors',
+        'Throttles',
+      ]);
+      for (const [, alarm] of alarms) expect((alarm.alarm_actions as string[]).length).toBeGreaterThan(0);
+    }
+  });
+
+  test('every log group: finite retention and a KMS key', () => {
+    for (const [, group] of resourcesOf(stack, 'aws_cloudwatch_log_group')) {
+      expect(LOG_RETENTION.has(group.retention_in_days as number)).toBe(true);
+      expect(String(group.kms_key_id)).toContain('aws_kms_key.');
+    }
+  });
+
+  test('every queue and topic: encrypted with the customer-managed key', () => {
+    for (const type of ['aws_sqs_queue', 'aws_sns_topic']) {
+      for (const [, block] of resourcesOf(stack, type)) {
+        expect(String(block.kms_master_key_id)).toContain('aws_kms_key.');
+        expect(block.sqs_managed_sse_enabled).toBeUndefined();
+      }
+    }
+  });
+
+  test('every key: rotation, 30-day deletion window, a key policy without kms:* or a wildcard principal', () => {
+    const keys = resourcesOf(stack, 'aws_kms_key');
+    expect(keys.length).toBeGreaterThan(0);
+    for (const [, key] of keys) {
+      expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
+      for (const s of statementsOf(stack, key.policy)) {
+        expect(s.actions).not.toContain('kms:*');
+        expect(s.actions).not.toContain('*');
+        for (const p of s.principals ?? []) expect(p.identifiers).not.toContain('*');
+      }
+    }
+  });
+
+  test('every bucket: public access blocked, versioned, SSE-KMS with a bucket key, owner-enforced, TLS-only, lifecycle', () => {
+    const buckets = resourcesOf(stack, 'aws_s3_bucket');
+    expect(buckets.length).toBeGreaterThan(0);
+    for (const [address, bucket] of buckets) {
+      expect(bucket.force_destroy).not.toBe(true);
+      const [pab] = referencing(stack, 'aws_s3_bucket_public_access_block', 'bucket', address);
+      expect(pab).toMatchObject({
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      });
+      expect(referencing(stack, 'aws_s3_bucket_versioning', 'bucket', address)[0]).toMatchObject({
+        versioning_configuration: { status: 'Enabled' },
+      });
+      const [sse] = referencing(
+        stack,
+        'aws_s3_bucket_server_side_encryption_configuration',
+        'bucket',
+        address,
+      );
+      expect(sse!.rule).toEqual([
+        expect.objectContaining({
+          bucket_key_enabled: true,
+          apply_server_side_encryption_by_default: expect.objectContaining({ sse_algorithm: 'aws:kms' }),
+        }),
+      ]);
+      expect(referencing(stack, 'aws_s3_bucket_ownership_controls', 'bucket', address)[0]).toMatchObject({
+        rule: { object_ownership: 'BucketOwnerEnforced' },
+      });
+      expect(referencing(stack, 'aws_s3_bucket_lifecycle_configuration', 'bucket', address)).toHaveLength(1);
+      const [policy] = referencing(stack, 'aws_s3_bucket_policy', 'bucket', address);
+      const tls = statementsOf(stack, policy!.policy).find((s) => s.sid === 'DenyInsecureTransport');
+      expect(tls).toMatchObject({ effect: 'Deny' });
+    }
+  });
+
+  test('every role policy: no "*" or service-wide actions, Resource "*" only where AWS offers nothing narrower', () => {
+    const rolePolicies = resourcesOf(stack, 'aws_iam_role_policy');
+    expect(rolePolicies.length).toBeGreaterThan(0);
+    for (const [, policy] of rolePolicies) {
+      for (const s of statementsOf(stack, policy.policy)) {
+        for (const action of s.actions) expect(action).not.toMatch(/(^\*$)|(:\*$)/);
+        if ((s.resources ?? []).includes('*')) expect(WILDCARD_RESOURCE_SIDS.has(s.sid)).toBe(true);
+      }
+    }
+    for (const [, role] of resourcesOf(stack, 'aws_iam_role')) {
+      expect(role.inline_policy).toBeUndefined();
+      expect(role.managed_policy_arns).toBeUndefined();
+    }
+  });
+
+  test('network: DNS on, flow logs, an emptied default security group, NACLs without port-0 rules', () => {
+    for (const [address, vpc] of resourcesOf(stack, 'aws_vpc')) {
+      expect(vpc).toMatchObject({ enable_dns_support: true, enable_dns_hostnames: true });
+      const [flowLog] = referencing(stack, 'aws_flow_log', 'vpc_id', address);
+      expect(flowLog).toMatchObject({ traffic_type: 'ALL' });
+      expect(String(flowLog!.log_destination)).toContain('aws_cloudwatch_log_group.');
+    }
+    for (const [, sg] of resourcesOf(stack, 'aws_default_security_group')) {
+      expect(sg.ingress ?? []).toEqual([]);
+      expect(sg.egress ?? []).toEqual([]);
+    }
+    const subnets = resourcesOf(stack, 'aws_subnet');
+    const acls = resourcesOf(stack, 'aws_network_acl');
+    const attached = acls.flatMap(([, acl]) => acl.subnet_ids as string[]).join(' ');
+    for (const [address, subnet] of subnets) {
+      expect(subnet.map_public_ip_on_launch ?? false).toBe(false);
+      expect(attached).toContain(`${address}.id`);
+    }
+    for (const [, acl] of acls) {
+      type Rule = {
+        from_port: number;
+        to_port: number;
+        action: string;
+        rule_no: number;
+        cidr_block?: string;
+      };
+      for (const direction of ['ingress', 'egress']) {
+        for (const rule of (acl[direction] as Rule[]) ?? []) expect(rule.from_port).not.toBe(0);
+      }
+      // Ingress from anywhere that spans SSH or RDP needs a lower-numbered deny for that port.
+      const ingress = (acl.ingress as Rule[]) ?? [];
+      for (const port of [22, 3389]) {
+        for (const allow of ingress.filter(
+          (r) =>
+            r.action === 'allow' && r.cidr_block === '0.0.0.0/0' && r.from_port <= port && r.to_port >= port,
+        )) {
+          const denied = ingress.some(
+            (r) =>
+              r.action === 'deny' && r.from_port <= port && r.to_port >= port && r.rule_no < allow.rule_no,
+          );
+          expect({ port, rule: allow.rule_no, denied }).toEqual({ port, rule: allow.rule_no, denied: true });
+        }
+      }
+    }
+  });
+
+  test('security groups: no inline rules, no ingress from anywhere, egress only on 443', () => {
+    for (const [, sg] of resourcesOf(stack, 'aws_security_group')) {
+      expect(sg.ingress ?? []).toEqual([]);
+      expect(sg.egress ?? []).toEqual([]);
+    }
+    for (const [, rule] of resourcesOf(stack, 'aws_vpc_security_group_ingress_rule')) {
+      expect(rule.cidr_ipv4).toBeUndefined();
+      expect(rule.cidr_ipv6).toBeUndefined();
+      expect(rule).toMatchObject({ from_port: 443, to_port: 443 });
+    }
+    for (const [, rule] of resourcesOf(stack, 'aws_vpc_security_group_egress_rule')) {
+      expect(rule).toMatchObject({ from_port: 443, to_port: 443, ip_protocol: 'tcp' });
+      expect(rule.cidr_ipv4).toBeUndefined();
+    }
+  });
+
+  test('every code-signing config enforces its signing profile', () => {
+    const configs = resourcesOf(stack, 'aws_lambda_code_signing_config');
+    expect(configs.length).toBeGreaterThan(0);
+    for (const [, config] of configs) {
+      expect(config).toMatchObject({ policies: { untrusted_artifact_on_deployment: 'Enforce' } });
+    }
+  });
+
+  test('every VPC endpoint has a policy', () => {
+    const endpoints = resourcesOf(stack, 'aws_vpc_endpoint');
+    expect(endpoints.length).toBeGreaterThan(0);
+    for (const [, endpoint] of endpoints) statementsOf(stack, endpoint.policy);
+  });
+
+  test('nothing is left without a check: every resource type is one the invariants know', () => {
+    const known = new Set([
+      'aws_cloudwatch_log_group',
+      'aws_cloudwatch_metric_alarm',
+      'aws_default_network_acl',
+      'aws_default_security_group',
+      'aws_flow_log',
+      'aws_iam_role',
+      'aws_iam_role_policy',
+      'aws_kms_alias',
+      'aws_kms_key',
+      'aws_lambda_alias',
+      'aws_lambda_function',
+      'aws_network_acl',
+      'aws_route_table',
+      'aws_route_table_association',
+      'aws_s3_bucket',
+      'aws_s3_bucket_lifecycle_configuration',
+      'aws_s3_bucket_ownership_controls',
+      'aws_s3_bucket_policy',
+      'aws_s3_bucket_public_access_block',
+      'aws_s3_bucket_server_side_encryption_configuration',
+      'aws_s3_bucket_versioning',
+      'aws_security_group',
+      'aws_sns_topic',
+      'aws_sqs_queue',
+      'aws_subnet',
+      'aws_vpc',
+      'aws_vpc_endpoint',
+      'aws_vpc_security_group_egress_rule',
+      'aws_vpc_security_group_ingress_rule',
+      'aws_s3_object',
+      'aws_signer_signing_job',
+      'aws_signer_signing_profile',
+      'aws_lambda_code_signing_config',
+    ]);
+    const unknown = [...new Set(allResources(stack).map(([type]) => type))].filter((t) => !known.has(t));
+    expect(unknown).toEqual([]);
+  });
+});
