@@ -254,6 +254,22 @@ export class SecureFunction extends Construct implements IGrantee {
       : undefined;
     const environment = props.environment ?? {};
     const hasEnvironment = Object.keys(environment).length > 0;
+    if (hasEnvironment) {
+      // Lambda decrypts CMK-encrypted variables at init with the execution role, under the encryption
+      // context LambdaFunctionName = this function: nothing else is decryptable through this grant.
+      this.addToRolePolicy({
+        sid: 'DecryptOwnEnvironment',
+        actions: ['kms:Decrypt'],
+        resources: [props.key.keyArn],
+        conditions: [
+          {
+            test: 'StringEquals',
+            variable: 'kms:EncryptionContext:LambdaFunctionName',
+            values: [props.functionName],
+          },
+        ],
+      });
+    }
     this.function = new LambdaFunction(this, 'function', {
       functionName: props.functionName,
       description: props.description ?? '',

@@ -189,7 +189,19 @@ describe('SecureFunction defaults', () => {
 
 describe('SecureFunction options', () => {
   test('environment variables are encrypted with the key, and only when present', () => {
-    const { synthesized } = build({ environment: { TABLE: 'orders' } });
+    const { synthesized, json } = build({ environment: { TABLE: 'orders' } });
+    expect(policyStatements(json, 'fn_policy').find((s) => s.sid === 'DecryptOwnEnvironment')).toMatchObject({
+      actions: ['kms:Decrypt'],
+      condition: [
+        {
+          test: 'StringEquals',
+          variable: 'kms:EncryptionContext:LambdaFunctionName',
+          values: ['processor-dev'],
+        },
+      ],
+    });
+    const bare = build();
+    expect(policyStatements(bare.json, 'fn_policy').map((s) => s.sid)).not.toContain('DecryptOwnEnvironment');
     expect(synthesized).toHaveResourceWithProperties(LambdaFunction, {
       environment: { variables: { TABLE: 'orders' } },
       kms_key_arn: expect.stringContaining('aws_kms_key'),
