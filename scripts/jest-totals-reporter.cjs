@@ -15,7 +15,8 @@ class JestTotalsReporter {
     fs.mkdirSync(dir, { recursive: true });
     const totals = {
       passed: results.numPassedTests,
-      failed: results.numFailedTests,
+      // A suite that fails to load has no failed tests but must still count as a failure.
+      failed: results.numFailedTests + results.numRuntimeErrorTestSuites,
       skipped: results.numPendingTests + results.numTodoTests,
       suites: results.numTotalTestSuites,
     };

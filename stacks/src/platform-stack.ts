@@ -7,7 +7,7 @@ import {
   SecureFunction,
   type SecureFunctionProps,
 } from '@secure-lambda/constructs';
-import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Annotations, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { resolveBundle } from './bundles';
 import type { EnvironmentConfig } from './config';
@@ -72,9 +72,20 @@ export class PlatformStack extends TerraformStack {
       artifactBucket: bucket('artifacts'),
     });
 
+    const bundleFor = (app: string): string => {
+      const bundle = resolveBundle(app);
+      if (bundle.placeholder) {
+        // Shown by cdktf synth: deploying this stack now would publish code that refuses every event.
+        Annotations.of(this).addWarning(
+          `${app}: apps/${app}/dist/${app}.zip is not built; the function gets the placeholder bundle. ` +
+            'Build the app (npm run build) before deploying.',
+        );
+      }
+      return bundle.path;
+    };
     const common = (app: string): SecureFunctionProps => ({
       functionName: `${prefix}-${app}`,
-      bundlePath: resolveBundle(app).path,
+      bundlePath: bundleFor(app),
       key,
       network,
       logRetentionDays: env.logRetentionDays,

@@ -80,9 +80,16 @@ describe('PlatformStack', () => {
     }
   });
 
-  test('functions use the app bundle when built, else the placeholder from the stacks build', () => {
+  test('functions use the app bundle when built, else the placeholder from the stacks build, with a warning', () => {
     const resolved = resolveBundle('no-such-app');
     expect(resolved).toEqual({ path: PLACEHOLDER_BUNDLE, placeholder: true });
+    const { stack } = synth(environments.dev);
+    const warnings = stack.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+    expect(
+      warnings.some((w) =>
+        /object-processor: .* is not built; the function gets the placeholder bundle/.test(w),
+      ),
+    ).toBe(true);
   });
 
   test('a configuration with one AZ fails with the construct path and the fix', () => {

@@ -69,6 +69,8 @@ export function tokenResolver(stack: SynthesizedStack): (value: string) => strin
         return `arn:aws:iam::${account}:role/${block.name as string}`;
       case 'aws_cloudwatch_log_group.name':
         return block.name as string;
+      case 'aws_vpc.id':
+        return `vpc-${fakeUuid(name).replace(/-/g, '').slice(0, 17)}`;
       case 'aws_subnet.id':
         return `subnet-${fakeUuid(name).replace(/-/g, '').slice(0, 17)}`;
       case 'aws_security_group.id':

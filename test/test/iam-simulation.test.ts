@@ -107,11 +107,13 @@ function satisfying(statement: IamStatement): Record<string, string> {
 
 /** Declared grants, one probe per action and resource. Wildcard-only actions are probed on "*". */
 function allowedProbes(role: RolePolicy): Probe[] {
-  return role.statements.flatMap((s) =>
-    s.Action.flatMap((action) =>
-      s.Resource.map((r) => ({ action, resource: concrete(r), context: satisfying(s) })),
-    ),
-  );
+  return role.statements
+    .filter((s) => s.Effect === 'Allow')
+    .flatMap((s) =>
+      s.Action.flatMap((action) =>
+        s.Resource.map((r) => ({ action, resource: concrete(r), context: satisfying(s) })),
+      ),
+    );
 }
 
 function deniedProbes(stack: SynthesizedStack, role: RolePolicy, others: RolePolicy[]): Probe[] {
@@ -174,6 +176,37 @@ function deniedProbes(stack: SynthesizedStack, role: RolePolicy, others: RolePol
     { action: 'sqs:ReceiveMessage', resource: ownQueue },
     { action: 'sqs:SendMessage', resource: `arn:aws:sqs:${region}:${account}:${other.functionName}-dlq` },
     { action: 'ec2:CreateVpc', resource: '*' },
+    // Another workload's network interface, in another VPC.
+    {
+      action: 'ec2:DeleteNetworkInterface',
+      resource: `arn:aws:ec2:${region}:${account}:network-interface/eni-0someoneelse`,
+      context: { 'ec2:Vpc': `arn:aws:ec2:${region}:${account}:vpc/vpc-0someoneelse` },
+    },
+    // ENI calls made with the role's credentials from inside the function code.
+    {
+      action: 'ec2:DeleteNetworkInterface',
+      resource: `arn:aws:ec2:${region}:${account}:network-interface/eni-0ours`,
+      context: {
+        'lambda:SourceFunctionArn': `arn:aws:lambda:${region}:${account}:function:${role.functionName}`,
+      },
+    },
+    // The key through SQS for another queue, through S3 for another bucket.
+    {
+      action: 'kms:GenerateDataKey',
+      resource: ownKey,
+      context: {
+        'kms:ViaService': `sqs.${region}.amazonaws.com`,
+        'kms:EncryptionContext:aws:sqs:arn': `arn:aws:sqs:${region}:${account}:someone-elses-queue`,
+      },
+    },
+    {
+      action: 'kms:Decrypt',
+      resource: ownKey,
+      context: {
+        'kms:ViaService': `s3.${region}.amazonaws.com`,
+        'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::someone-elses-bucket',
+      },
+    },
     {
       action: 'secretsmanager:GetSecretValue',
       resource: `arn:aws:secretsmanager:${region}:${account}:secret:db-AbCdEf`,

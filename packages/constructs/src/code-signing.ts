@@ -7,7 +7,7 @@ import { InvalidPropError } from './errors';
 import type { SecureBucket } from './secure-bucket';
 
 export interface CodeSigningProps {
-  /** Signer profile name: letters, digits and underscores only (Signer's rule). */
+  /** Signer profile name prefix: letters, digits and underscores only (Signer's rule); a suffix is added. */
   readonly profileName: string;
   /** Versioned bucket the unsigned and signed bundles go through (Signer reads object versions). */
   readonly artifactBucket: SecureBucket;
@@ -44,11 +44,11 @@ export class CodeSigning extends Construct {
 
   constructor(scope: Construct, id: string, props: CodeSigningProps) {
     super(scope, id);
-    if (!/^[A-Za-z0-9_]{2,64}$/.test(props.profileName)) {
+    if (!/^[A-Za-z0-9_]{2,38}$/.test(props.profileName)) {
       throw new InvalidPropError(
         this.node.path,
         'profileName',
-        `${JSON.stringify(props.profileName)}: Signer profile names take 2-64 letters, digits and underscores.`,
+        `${JSON.stringify(props.profileName)}: Signer profile name prefixes take 2-38 letters, digits and underscores.`,
       );
     }
     const months = props.signatureValidityMonths ?? 60;
@@ -61,7 +61,9 @@ export class CodeSigning extends Construct {
     }
     this.#bucket = props.artifactBucket;
     this.profile = new SignerSigningProfile(this, 'profile', {
-      name: props.profileName,
+      // A prefix, not a name: a destroyed profile is only cancelled and keeps its name for good, so a
+      // fixed name could never be created again.
+      namePrefix: `${props.profileName}_`,
       platformId: 'AWSLambda-SHA384-ECDSA',
       signatureValidityPeriod: { type: 'MONTHS', value: months },
     });
@@ -82,7 +84,9 @@ export class CodeSigning extends Construct {
       bucket: this.#bucket.bucketName,
       key: `unsigned/${name}/${bundleHashHex}.zip`,
       source: bundlePath,
-      // The bucket's default encryption (SSE-KMS) applies; no per-object override.
+      // The bucket's default encryption (SSE-KMS) applies; no per-object override. Upload only once the
+      // bucket is versioned and encrypted: Signer needs the object's version, and the key must apply.
+      dependsOn: this.#bucket.readyFor,
     });
     const job = new SignerSigningJob(scope, 'signing-job', {
       profileName: this.profile.name,

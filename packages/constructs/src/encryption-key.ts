@@ -44,6 +44,9 @@ const ADMIN_ACTIONS = [
   'kms:EnableKeyRotation',
   'kms:GetKeyPolicy',
   'kms:GetKeyRotationStatus',
+  'kms:ListGrants',
+  'kms:RetireGrant',
+  'kms:RevokeGrant',
   'kms:ListAliases',
   'kms:ListResourceTags',
   'kms:PutKeyPolicy',
@@ -136,7 +139,30 @@ export class EncryptionKey extends Construct {
       principals: [{ type: 'Service', identifiers: ['cloudwatch.amazonaws.com'] }],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       resources: ['*'],
-      conditions: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [this.#accountId] }],
+      conditions: [
+        { test: 'StringEquals', variable: 'aws:SourceAccount', values: [this.#accountId] },
+        {
+          test: 'ArnLike',
+          variable: 'aws:SourceArn',
+          values: [`arn:${this.#partition}:cloudwatch:${this.#region}:${this.#accountId}:alarm:*`],
+        },
+      ],
+    });
+    // Lambda encrypts a function's environment with this key through a grant it creates with the
+    // deployer's credentials; only grants for AWS resources, and only through Lambda.
+    this.#policy.add({
+      sid: 'LambdaGrantsForEncryptedEnvironments',
+      principals: [{ type: 'AWS', identifiers: [root] }],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: [
+        { test: 'Bool', variable: 'kms:GrantIsForAWSResource', values: ['true'] },
+        {
+          test: 'StringEquals',
+          variable: 'kms:ViaService',
+          values: [`lambda.${this.#region}.amazonaws.com`],
+        },
+      ],
     });
 
     this.key = new KmsKey(this, 'key', {

@@ -19,6 +19,8 @@ export interface PolicyStatement {
   readonly resources: readonly string[];
   /** @default [] */
   readonly conditions?: readonly PolicyCondition[];
+  /** @default 'Allow' */
+  readonly effect?: 'Allow' | 'Deny';
   /**
    * Why `Resource: "*"` is needed, when `resources` is `["*"]`. Required in that case: it is kept next
    * to the statement for reviewers and checked by the synth invariants.

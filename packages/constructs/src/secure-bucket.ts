@@ -10,6 +10,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import type { ITerraformDependable } from 'cdktf';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Defaults } from './constants';
@@ -115,6 +116,11 @@ export class SecureBucket extends Construct {
   readonly bucketName: string;
   /** The bucket resource's `arn` attribute. */
   readonly bucketArn: string;
+  /**
+   * The resources an object upload must wait for: versioning (Signer needs object versions), default
+   * encryption (so the object is encrypted with the key, not S3's default) and the bucket policy.
+   */
+  readonly readyFor: ITerraformDependable[] = [];
   readonly #key: EncryptionKey;
   /** Built from configuration: known at plan time, unlike the resource's `arn`. */
   readonly #configuredArn: string;
@@ -198,7 +204,7 @@ export class SecureBucket extends Construct {
       versioningConfiguration: { status: 'Enabled' },
     });
 
-    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
+    const encryption = new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
       bucket,
       expectedBucketOwner,
       rule: [
@@ -238,13 +244,14 @@ export class SecureBucket extends Construct {
     })) {
       policy.add(statement);
     }
-    new S3BucketPolicy(this, 'bucket-policy', {
+    const bucketPolicy = new S3BucketPolicy(this, 'bucket-policy', {
       bucket,
       policy: policy.json,
       // On real AWS, PutBucketPolicy racing PutPublicAccessBlock fails intermittently (409
       // OperationAborted); creating the block first also means no policy ever exists unguarded.
       dependsOn: [publicAccessBlock],
     });
+    this.readyFor.push(versioning, encryption, bucketPolicy);
   }
 
   /**

@@ -155,7 +155,7 @@ export class SecureFunction extends Construct implements IGrantee {
 
     const trust = new PolicyDocument(this, 'trust');
     trust.add({
-      sid: 'LambdaAssumesForThisFunctionOnly',
+      sid: 'LambdaServiceInThisAccount',
       principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }],
       actions: ['sts:AssumeRole'],
       resources: [],
@@ -205,7 +205,11 @@ export class SecureFunction extends Construct implements IGrantee {
       actions: ['sqs:SendMessage'],
       resources: [this.deadLetterQueue.arn],
     });
-    props.key.grantUseVia(this, 'sqs');
+    props.key.grantUseVia(this, 'sqs', {
+      encryptionContext: {
+        'aws:sqs:arn': `arn:${partition}:sqs:${props.region}:${props.accountId}:${props.functionName}-dlq`,
+      },
+    });
 
     this.securityGroup = new SecurityGroup(this, 'sg', {
       name: `${props.functionName}-fn`,
@@ -232,11 +236,27 @@ export class SecureFunction extends Construct implements IGrantee {
         'ec2:AssignPrivateIpAddresses',
         'ec2:UnassignPrivateIpAddresses',
       ],
+      conditions: [{ test: 'ArnEquals', variable: 'ec2:Vpc', values: [`${ec2}:vpc/${props.network.vpcId}`] }],
       resources: [
         `${ec2}:network-interface/*`,
         ...props.network.privateSubnetIds.map((id) => `${ec2}:subnet/${id}`),
         `${ec2}:security-group/${this.securityGroup.id}`,
       ],
+    });
+    // The role's credentials are also the function code's. Lambda's own ENI calls carry no
+    // lambda:SourceFunctionArn; calls made with the credentials from inside the function do.
+    this.#policy.add({
+      sid: 'DenyNetworkInterfaceChangesFromFunctionCode',
+      effect: 'Deny',
+      actions: [
+        'ec2:CreateNetworkInterface',
+        'ec2:DeleteNetworkInterface',
+        'ec2:AssignPrivateIpAddresses',
+        'ec2:UnassignPrivateIpAddresses',
+      ],
+      resources: ['*'],
+      wildcardReason: 'A deny: it must cover every ENI the code could name.',
+      conditions: [{ test: 'Null', variable: 'lambda:SourceFunctionArn', values: ['false'] }],
     });
 
     const asset = new TerraformAsset(this, 'bundle', {
@@ -280,7 +300,9 @@ export class SecureFunction extends Construct implements IGrantee {
       memorySize: props.memorySize ?? Defaults.LAMBDA_MEMORY_MB,
       timeout,
       ...(code ? { s3Bucket: code.s3Bucket, s3Key: code.s3Key } : { filename: asset.path }),
-      sourceCodeHash: hash,
+      // With signing, the s3_key changes with the bundle (its hash is in the unsigned key), and Lambda
+      // reports the signed zip's hash back, which would show a change on every plan: omit it then.
+      ...(code ? {} : { sourceCodeHash: hash }),
       publish: true,
       vpcConfig: {
         subnetIds: [...props.network.privateSubnetIds],
@@ -404,11 +426,11 @@ export class SecureFunction extends Construct implements IGrantee {
 }
 
 function validate(at: string, props: SecureFunctionProps): void {
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(props.functionName)) {
+  if (!/^[A-Za-z0-9_-]{1,59}$/.test(props.functionName)) {
     throw new InvalidPropError(
       at,
       'functionName',
-      `${JSON.stringify(props.functionName)}: use 1-64 letters, digits, "-" or "_".`,
+      `${JSON.stringify(props.functionName)}: use 1-59 letters, digits, "-" or "_" (the role name adds "-role" within IAM's 64).`,
     );
   }
   const retention = props.logRetentionDays ?? Defaults.LOG_RETENTION_DAYS;

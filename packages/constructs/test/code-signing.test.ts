@@ -58,8 +58,9 @@ describe('CodeSigning', () => {
   };
 
   test('a Signer profile for Lambda and a config that enforces it', () => {
+    // A name prefix: a destroyed (cancelled) profile keeps its name, so names must not repeat.
     expect(synthesized).toHaveResourceWithProperties(SignerSigningProfile, {
-      name: 'app_dev',
+      name_prefix: 'app_dev_',
       platform_id: 'AWSLambda-SHA384-ECDSA',
     });
     expect(synthesized).toHaveResourceWithProperties(LambdaCodeSigningConfig, {
@@ -79,10 +80,18 @@ describe('CodeSigning', () => {
       code_signing_config_arn: expect.stringContaining('aws_lambda_code_signing_config.'),
       s3_bucket: expect.stringContaining('aws_signer_signing_job.'),
       s3_key: expect.stringContaining('aws_signer_signing_job.'),
-      source_code_hash: bundleHash(bundlePath),
     });
     const fn = Object.values(json.resource.aws_lambda_function!)[0]!;
     expect(fn.filename).toBeUndefined();
+    // Lambda reports the signed zip's hash; the unsigned one would show a change on every plan.
+    expect(fn.source_code_hash).toBeUndefined();
+    // The upload waits for versioning, default encryption and the bucket policy.
+    const upload = Object.values(json.resource.aws_s3_object!)[0]!;
+    expect((upload.depends_on as string[]).map((d) => d.split('.')[0]).sort()).toEqual([
+      'aws_s3_bucket_policy',
+      'aws_s3_bucket_server_side_encryption_configuration',
+      'aws_s3_bucket_versioning',
+    ]);
   });
 
   test('a profile name Signer would refuse is an InvalidPropError naming the construct', () => {

@@ -16,8 +16,6 @@ export interface PolicyPrincipal {
 
 /** A statement of a resource policy (key, bucket, endpoint): with principals and an effect. */
 export interface ResourcePolicyStatement extends PolicyStatement {
-  /** @default 'Allow' */
-  readonly effect?: 'Allow' | 'Deny';
   readonly principals: readonly PolicyPrincipal[];
 }
 
@@ -27,7 +25,7 @@ function toBlock(statement: AnyStatement): DataAwsIamPolicyDocumentStatement {
   const principals = 'principals' in statement ? statement.principals : undefined;
   return {
     sid: statement.sid,
-    effect: 'effect' in statement && statement.effect ? statement.effect : 'Allow',
+    effect: statement.effect ?? 'Allow',
     actions: [...statement.actions],
     resources: [...statement.resources],
     ...(statement.conditions?.length
