@@ -191,6 +191,21 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s', (_name, stack) => {
       expect(flowLog).toMatchObject({ traffic_type: 'ALL' });
       expect(String(flowLog!.log_destination)).toContain('aws_cloudwatch_log_group.');
     }
+    for (const [address] of resourcesOf(stack, 'aws_vpc')) {
+      // DNS is the one way out NACLs and security groups do not filter: a resolver firewall per VPC,
+      // failing closed, whose last rule blocks every name.
+      expect(
+        referencing(stack, 'aws_route53_resolver_firewall_rule_group_association', 'vpc_id', address),
+      ).toHaveLength(1);
+      expect(
+        referencing(stack, 'aws_route53_resolver_firewall_config', 'resource_id', address)[0],
+      ).toMatchObject({
+        firewall_fail_open: 'DISABLED',
+      });
+    }
+    const rules = resourcesOf(stack, 'aws_route53_resolver_firewall_rule').map(([, r]) => r);
+    const last = rules.sort((a, b) => (b.priority as number) - (a.priority as number))[0];
+    expect(last).toMatchObject({ action: 'BLOCK' });
     for (const [, sg] of resourcesOf(stack, 'aws_default_security_group')) {
       expect(sg.ingress ?? []).toEqual([]);
       expect(sg.egress ?? []).toEqual([]);
@@ -302,6 +317,11 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s', (_name, stack) => {
       'aws_signer_signing_job',
       'aws_signer_signing_profile',
       'aws_lambda_code_signing_config',
+      'aws_route53_resolver_firewall_config',
+      'aws_route53_resolver_firewall_domain_list',
+      'aws_route53_resolver_firewall_rule',
+      'aws_route53_resolver_firewall_rule_group',
+      'aws_route53_resolver_firewall_rule_group_association',
     ]);
     const unknown = [...new Set(allResources(stack).map(([type]) => type))].filter((t) => !known.has(t));
     expect(unknown).toEqual([]);

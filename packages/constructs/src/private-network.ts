@@ -20,6 +20,7 @@ import { InvalidPropError } from './errors';
 import { type AwsService, sid } from './grants';
 import { type NaclRuleSpec, privateSubnetNaclRules } from './private/network-acl';
 import { carveSubnets, formatIpv4Cidr, networkAddress, parseIpv4Cidr } from './private/network-cidr';
+import { NetworkDnsFirewall } from './private/network-dns-firewall';
 import { ENDPOINT_SERVICES, endpointServiceName } from './private/network-services';
 import { PolicyDocument } from './private/policy-document';
 
@@ -119,6 +120,7 @@ export class PrivateNetwork extends Construct {
       tags: this.#name('vpc'),
     });
     this.vpcId = vpc.id;
+    new NetworkDnsFirewall(this, 'dns-firewall', { namePrefix: props.namePrefix, vpcId: vpc.id });
 
     // Adopting the default security group removes all its rules; `[]` keeps them removed on every apply
     // (omitted, the attributes would be computed and a rule added out of band would go unnoticed).

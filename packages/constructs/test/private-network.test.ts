@@ -1,6 +1,10 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+import { Route53ResolverFirewallConfig } from '@cdktf/provider-aws/lib/route53-resolver-firewall-config';
+import { Route53ResolverFirewallDomainList } from '@cdktf/provider-aws/lib/route53-resolver-firewall-domain-list';
+import { Route53ResolverFirewallRule } from '@cdktf/provider-aws/lib/route53-resolver-firewall-rule';
+import { Route53ResolverFirewallRuleGroupAssociation } from '@cdktf/provider-aws/lib/route53-resolver-firewall-rule-group-association';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
@@ -402,5 +406,42 @@ describe('PrivateNetwork', () => {
       '192.168.10.0/28',
       '192.168.10.16/28',
     ]);
+  });
+});
+
+describe('PrivateNetwork DNS firewall', () => {
+  test('only AWS service names resolve; everything else is NXDOMAIN; the firewall fails closed', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'stack');
+    const key = new EncryptionKey(stack, 'key', {
+      alias: 'k',
+      accountId: '111111111111',
+      region: 'eu-west-1',
+    });
+    new PrivateNetwork(stack, 'network', {
+      namePrefix: 'app-dev',
+      cidrBlock: '10.20.0.0/16',
+      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      accountId: '111111111111',
+      region: 'eu-west-1',
+      key,
+    });
+    const out = Testing.synth(stack);
+    expect(out).toHaveResourceWithProperties(Route53ResolverFirewallDomainList, {
+      domains: ['amazonaws.com.', '*.amazonaws.com.'],
+    });
+    expect(out).toHaveResourceWithProperties(Route53ResolverFirewallRule, { action: 'ALLOW', priority: 100 });
+    expect(out).toHaveResourceWithProperties(Route53ResolverFirewallRule, {
+      action: 'BLOCK',
+      block_response: 'NXDOMAIN',
+      priority: 200,
+    });
+    expect(out).toHaveResourceWithProperties(Route53ResolverFirewallRuleGroupAssociation, {
+      mutation_protection: 'ENABLED',
+      vpc_id: expect.stringContaining('aws_vpc.'),
+    });
+    expect(out).toHaveResourceWithProperties(Route53ResolverFirewallConfig, {
+      firewall_fail_open: 'DISABLED',
+    });
   });
 });
