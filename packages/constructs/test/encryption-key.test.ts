@@ -2,28 +2,10 @@ import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-p
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { TerraformStack, Testing } from 'cdktf';
-import { EncryptionKey, type IGrantee, InvalidPropError, type PolicyStatement } from '../src';
+import { EncryptionKey, InvalidPropError } from '../src';
+import { fakeGrantee } from './fixtures';
 
 const base = { alias: 'app-dev', accountId: '111111111111', region: 'eu-west-1' };
-
-function fakeGrantee(): IGrantee & { statements: PolicyStatement[]; services: string[] } {
-  const statements: PolicyStatement[] = [];
-  const services: string[] = [];
-  return {
-    grantPath: 'stack/fn',
-    statements,
-    services,
-    addToRolePolicy(s) {
-      const existing = statements.find((x) => x.sid === s.sid);
-      if (existing) return existing;
-      statements.push(s);
-      return s;
-    },
-    useService(service) {
-      if (!services.includes(service)) services.push(service);
-    },
-  };
-}
 
 function synth(build: (stack: TerraformStack) => void) {
   const app = Testing.app();

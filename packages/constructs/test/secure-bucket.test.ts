@@ -8,8 +8,9 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { EncryptionKey, type IGrantee, InvalidPropError, type PolicyStatement } from '../src';
+import { EncryptionKey, InvalidPropError } from '../src';
 import { SecureBucket, type SecureBucketProps } from '../src/secure-bucket';
+import { fakeGrantee } from './fixtures';
 
 const accountId = '111111111111';
 const region = 'eu-west-1';
@@ -17,27 +18,6 @@ const bucketArn = 'arn:aws:s3:::acme-app-dev';
 
 /** A Terraform reference as synthesized (`${expr}`), written so it is not read as a JS placeholder. */
 const ref = (expr: string): string => `\${${expr}}`;
-
-type Grantee = IGrantee & { statements: PolicyStatement[]; services: string[] };
-
-function fakeGrantee(): Grantee {
-  const statements: PolicyStatement[] = [];
-  const services: string[] = [];
-  return {
-    grantPath: 'stack/fn',
-    statements,
-    services,
-    addToRolePolicy(s) {
-      const existing = statements.find((x) => x.sid === s.sid);
-      if (existing) return existing;
-      statements.push(s);
-      return s;
-    },
-    useService(service) {
-      if (!services.includes(service)) services.push(service);
-    },
-  };
-}
 
 interface Built {
   readonly out: string;
