@@ -12,6 +12,9 @@ import type { Construct } from 'constructs';
 import { resolveBundle } from './bundles';
 import type { EnvironmentConfig } from './config';
 
+/** Bundles ship their source maps; this makes stack traces point at the TypeScript sources. */
+const SOURCE_MAPS = '--enable-source-maps';
+
 /**
  * One environment of the platform: a key, a private network, the input/output buckets and the
  * functions with their declared grants.
@@ -98,19 +101,24 @@ export class PlatformStack extends TerraformStack {
     const processor = new SecureFunction(this, 'object-processor', {
       ...common('object-processor'),
       description: 'Envelope-encrypts new objects of the input bucket into the output bucket.',
-      environment: { OUTPUT_BUCKET: output.bucketName, KEY_ARN: key.keyArn },
+      environment: { OUTPUT_BUCKET: output.bucketName, KEY_ARN: key.keyArn, NODE_OPTIONS: SOURCE_MAPS },
       timeout: 300,
       memorySize: 512,
     });
     input.grantRead(processor);
     output.grantWrite(processor);
+    // HeadObject on the output (idempotency: skip a source version already written) needs read, and
+    // ListBucket so that a missing object is a 404 rather than a 403.
+    output.grantRead(processor);
+    input.notifyOnObjectCreated(processor);
     key.grantEncrypt(processor, { encryptionContext: { app: 'object-processor' } });
 
     const cryptoApi = new SecureFunction(this, 'crypto-api', {
       ...common('crypto-api'),
       description: 'Encrypts and decrypts payloads for the calling IAM principal.',
-      environment: { KEY_ARN: key.keyArn },
+      environment: { KEY_ARN: key.keyArn, NODE_OPTIONS: SOURCE_MAPS },
     });
+    const url = cryptoApi.addFunctionUrl();
     key.grantEncryptDecrypt(cryptoApi, { encryptionContext: { app: 'crypto-api' } });
 
     this.functions = [processor, cryptoApi];
@@ -118,6 +126,7 @@ export class PlatformStack extends TerraformStack {
       new TerraformOutput(this, `${fn.node.id}-function-name`, { value: fn.function.functionName });
       new TerraformOutput(this, `${fn.node.id}-alias-arn`, { value: fn.alias.aliasArn });
     }
+    new TerraformOutput(this, 'crypto-api-url', { value: url.functionUrl });
     new TerraformOutput(this, 'key-arn', { value: key.keyArn });
     new TerraformOutput(this, 'input-bucket-name', { value: input.bucketName });
     new TerraformOutput(this, 'output-bucket-name', { value: output.bucketName });

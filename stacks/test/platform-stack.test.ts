@@ -1,4 +1,6 @@
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { InvalidPropError } from '@secure-lambda/constructs';
 import { Testing } from 'cdktf';
@@ -58,6 +60,7 @@ describe('PlatformStack', () => {
     expect(Object.keys(json.output!).sort()).toEqual([
       'crypto-api-alias-arn',
       'crypto-api-function-name',
+      'crypto-api-url',
       'input-bucket-name',
       'key-arn',
       'object-processor-alias-arn',
@@ -90,6 +93,26 @@ describe('PlatformStack', () => {
         /object-processor: .* is not built; the function gets the placeholder bundle/.test(w),
       ),
     ).toBe(true);
+  });
+
+  test('the crypto API is reachable only through an AWS_IAM Function URL; new input objects invoke the processor', () => {
+    const { text, json } = synth(environments.dev);
+    expect(text).toHaveResourceWithProperties(LambdaFunctionUrl, {
+      authorization_type: 'AWS_IAM',
+      qualifier: 'live',
+    });
+    const notification = Object.values(json.resource!.aws_s3_bucket_notification!)[0] as Record<
+      string,
+      unknown
+    >;
+    expect(notification.lambda_function).toEqual([
+      { lambda_function_arn: expect.stringContaining('aws_lambda_alias.'), events: ['s3:ObjectCreated:*'] },
+    ]);
+    expect(text).toHaveResourceWithProperties(LambdaPermission, {
+      principal: 's3.amazonaws.com',
+      source_arn: 'arn:aws:s3:::secure-lambda-dev-111111111111-input',
+      source_account: '111111111111',
+    });
   });
 
   test('a configuration with one AZ fails with the construct path and the fix', () => {

@@ -261,6 +261,18 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s', (_name, stack) => {
     }
   });
 
+  test('invocation: Function URLs are AWS_IAM only; permissions are bound to a source ARN and account', () => {
+    for (const [, url] of resourcesOf(stack, 'aws_lambda_function_url')) {
+      expect(url).toMatchObject({ authorization_type: 'AWS_IAM' });
+    }
+    for (const [, permission] of resourcesOf(stack, 'aws_lambda_permission')) {
+      expect(permission.principal).not.toBe('*');
+      expect(permission.source_arn).toBeDefined();
+      expect(permission.source_account).toBeDefined();
+      expect(permission.function_url_auth_type).not.toBe('NONE');
+    }
+  });
+
   test('every code-signing config enforces its signing profile', () => {
     const configs = resourcesOf(stack, 'aws_lambda_code_signing_config');
     expect(configs.length).toBeGreaterThan(0);
@@ -317,6 +329,9 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s', (_name, stack) => {
       'aws_signer_signing_job',
       'aws_signer_signing_profile',
       'aws_lambda_code_signing_config',
+      'aws_lambda_function_url',
+      'aws_lambda_permission',
+      'aws_s3_bucket_notification',
       'aws_route53_resolver_firewall_config',
       'aws_route53_resolver_firewall_domain_list',
       'aws_route53_resolver_firewall_rule',

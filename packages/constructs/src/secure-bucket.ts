@@ -5,6 +5,7 @@ import {
   type S3BucketLifecycleConfigurationRule,
 } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
+import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
@@ -21,6 +22,7 @@ import { BucketDefaults } from './private/bucket-defaults';
 import { bucketNameProblem } from './private/bucket-name';
 import { bucketEnforcementStatements } from './private/bucket-policy';
 import { PolicyDocument } from './private/policy-document';
+import type { SecureFunction } from './secure-function';
 
 export interface SecureBucketProps {
   /**
@@ -124,6 +126,7 @@ export class SecureBucket extends Construct {
   readonly #key: EncryptionKey;
   /** Built from configuration: known at plan time, unlike the resource's `arn`. */
   readonly #configuredArn: string;
+  readonly #accountId: string;
   readonly #configuredName: string;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
@@ -175,6 +178,7 @@ export class SecureBucket extends Construct {
     this.#key = props.key;
     this.#configuredName = props.bucketName;
     this.#configuredArn = `arn:${partition}:s3:::${props.bucketName}`;
+    this.#accountId = props.accountId;
 
     this.bucket = new S3Bucket(this, 'bucket', {
       bucket: props.bucketName,
@@ -252,6 +256,25 @@ export class SecureBucket extends Construct {
       dependsOn: [publicAccessBlock],
     });
     this.readyFor.push(versioning, encryption, bucketPolicy);
+  }
+
+  /**
+   * Invokes a function's `live` alias for every object created (async invocation: failures retry and
+   * end in the function's dead-letter queue). Adds the bucket-bound invoke permission first.
+   *
+   * @example
+   * ```ts
+   * input.notifyOnObjectCreated(processor);
+   * ```
+   */
+  notifyOnObjectCreated(fn: SecureFunction): S3BucketNotification {
+    const permission = fn.allowInvokeFromBucket(this.node.id, this.#configuredArn, this.#accountId);
+    return new S3BucketNotification(this, 'notification', {
+      bucket: this.bucket.id,
+      lambdaFunction: [{ lambdaFunctionArn: fn.alias.aliasArn, events: ['s3:ObjectCreated:*'] }],
+      // S3 tests the destination when the notification is created: the permission must exist first.
+      dependsOn: [permission],
+    });
   }
 
   /**

@@ -6,6 +6,8 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
@@ -340,6 +342,41 @@ export class SecureFunction extends Construct implements IGrantee {
         kmsMasterKeyId: props.key.keyArn,
       }).arn;
     this.alarms = this.#createAlarms(props, timeout, functionArn);
+  }
+
+  /**
+   * A Function URL on the `live` alias. Always `AWS_IAM`: callers sign their requests and need
+   * `lambda:InvokeFunctionUrl` on the alias; there is deliberately no way to ask for `NONE`.
+   *
+   * @example
+   * ```ts
+   * const url = fn.addFunctionUrl();
+   * new TerraformOutput(this, 'url', { value: url.functionUrl });
+   * ```
+   */
+  addFunctionUrl(): LambdaFunctionUrl {
+    const existing = this.node.tryFindChild('url');
+    if (existing) return existing as LambdaFunctionUrl;
+    return new LambdaFunctionUrl(this, 'url', {
+      functionName: this.function.functionName,
+      qualifier: this.alias.name,
+      authorizationType: 'AWS_IAM',
+    });
+  }
+
+  /**
+   * Lets one S3 bucket of this account invoke the `live` alias (for its event notifications). Bound to
+   * the bucket ARN and the account, so no other bucket or account can invoke through this permission.
+   */
+  allowInvokeFromBucket(id: string, bucketArn: string, accountId: string): LambdaPermission {
+    return new LambdaPermission(this, `invoke-from-${id}`, {
+      action: 'lambda:InvokeFunction',
+      functionName: this.function.functionName,
+      qualifier: this.alias.name,
+      principal: 's3.amazonaws.com',
+      sourceArn: bucketArn,
+      sourceAccount: accountId,
+    });
   }
 
   get services(): readonly AwsService[] {

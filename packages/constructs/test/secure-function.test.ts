@@ -6,6 +6,8 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { LambdaAlias } from '@cdktf/provider-aws/lib/lambda-alias';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
@@ -277,5 +279,32 @@ describe('SecureFunction validation', () => {
     }
     expect(thrown).toBeInstanceOf(type);
     expect((thrown as Error).message).toMatch(message);
+  });
+});
+
+describe('SecureFunction invocation', () => {
+  test('a Function URL is always AWS_IAM, on the live alias, and added once', () => {
+    const { synthesized, json } = build({}, (fn) => {
+      fn.addFunctionUrl();
+      fn.addFunctionUrl();
+    });
+    expect(synthesized).toHaveResourceWithProperties(LambdaFunctionUrl, {
+      authorization_type: 'AWS_IAM',
+      qualifier: 'live',
+    });
+    expect(Object.keys(json.resource!.aws_lambda_function_url!)).toHaveLength(1);
+  });
+
+  test('a bucket may invoke the alias only from its own ARN and account', () => {
+    const { synthesized } = build({}, (fn) => {
+      fn.allowInvokeFromBucket('input', 'arn:aws:s3:::input-bucket', '111111111111');
+    });
+    expect(synthesized).toHaveResourceWithProperties(LambdaPermission, {
+      principal: 's3.amazonaws.com',
+      source_arn: 'arn:aws:s3:::input-bucket',
+      source_account: '111111111111',
+      qualifier: 'live',
+      action: 'lambda:InvokeFunction',
+    });
   });
 });
