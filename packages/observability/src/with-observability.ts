@@ -1,0 +1,110 @@
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Context } from 'aws-lambda';
+import { EnvVar, LogKey, LogMessage } from './constants';
+import type { Observability } from './observability';
+import { iamCaller } from './private/event-caller';
+import { redactString } from './private/secret-patterns';
+
+/**
+ * A stand-in for the thrown value that X-Ray may store: same name, redacted message and stack. Powertools would
+ * record the raw error in the trace, where log redaction does not reach.
+ */
+function traceableError(thrown: unknown): Error {
+  const isError = thrown instanceof Error;
+  const message = isError
+    ? thrown.message
+    : typeof thrown === 'string'
+      ? thrown
+      : 'A non-Error value was thrown';
+  const error = new Error(redactString(message, { heuristics: true }));
+  if (isError) {
+    error.name = thrown.name;
+    error.stack = redactString(thrown.stack ?? '', { heuristics: true });
+  }
+  return error;
+}
+
+/**
+ * Runs the handler in a `## <handler>` subsegment annotated with ColdStart and Service, like Powertools'
+ * `captureLambdaHandler`, but never records the response (it may hold secrets) and records errors redacted.
+ */
+function traced<R>(tracer: Tracer, run: () => Promise<R>): Promise<R> {
+  if (!tracer.isTracingEnabled()) return run();
+  const name = `## ${process.env[EnvVar.HANDLER] ?? 'handler'}`;
+  return tracer.provider.captureAsyncFunc(name, async (subsegment) => {
+    tracer.annotateColdStart();
+    tracer.addServiceNameAnnotation();
+    try {
+      return await run();
+    } catch (error) {
+      tracer.addErrorAsMetadata(traceableError(error));
+      throw error;
+    } finally {
+      try {
+        subsegment?.close();
+      } catch {
+        // A trace that cannot be closed must not turn a handled invocation into a failed one.
+      }
+    }
+  }) as Promise<R>;
+}
+
+/** Publishes stored metrics; a flush failure is logged, and thrown only if the handler itself succeeded. */
+function flushMetrics({ logger, metrics }: Observability, handlerFailed: boolean): void {
+  try {
+    metrics.publishStoredMetrics();
+  } catch (publishError) {
+    logger.error(LogMessage.METRICS_PUBLISH_FAILED, { error: publishError });
+    // The handler's own error is the one the caller must see; otherwise the flush failure is the failure.
+    if (!handlerFailed) throw publishError;
+  }
+}
+
+/**
+ * Wraps a handler: injects Lambda context into every log line (request id, X-Ray trace id from
+ * `_X_AMZN_TRACE_ID`, cold start flag, function name/version), adds `caller` when the event carries an IAM
+ * caller (`requestContext.authorizer.iam.userArn` for Function URLs), logs a thrown error (redacted, with its
+ * cause chain) then rethrows it, and always flushes metrics (`publishStoredMetrics`) even on error; records a
+ * ColdStart metric. Keys added with `logger.appendKeys` during an invocation are cleared when it ends.
+ *
+ * @example
+ * const observability = createObservability({ serviceName: 'crypto-api' });
+ *
+ * export const handler = withObservability(
+ *   async (event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> => {
+ *     observability.logger.info('Encrypt request');
+ *     return { statusCode: 200, body: '{}' };
+ *   },
+ *   observability,
+ * );
+ */
+export function withObservability<E, R>(
+  handler: (event: E, context: Context) => Promise<R>,
+  observability: Observability,
+): (event: E, context: Context) => Promise<R> {
+  const { logger, metrics, tracer } = observability;
+  return async (event: E, context: Context): Promise<R> => {
+    logger.addContext(context);
+    const caller = iamCaller(event);
+    if (caller !== undefined) logger.appendKeys({ [LogKey.CALLER]: caller });
+    let result: R;
+    try {
+      metrics.captureColdStartMetric(context.functionName);
+      result = await traced(tracer, () => handler(event, context));
+    } catch (error) {
+      try {
+        logger.error(LogMessage.HANDLER_FAILED, { error });
+        flushMetrics(observability, true);
+      } finally {
+        logger.resetKeys();
+      }
+      throw error;
+    }
+    try {
+      flushMetrics(observability, false);
+    } finally {
+      logger.resetKeys();
+    }
+    return result;
+  };
+}
