@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
@@ -83,16 +85,17 @@ describe('PlatformStack', () => {
     }
   });
 
-  test('functions use the app bundle when built, else the placeholder from the stacks build, with a warning', () => {
-    const resolved = resolveBundle('no-such-app');
-    expect(resolved).toEqual({ path: PLACEHOLDER_BUNDLE, placeholder: true });
-    const { stack } = synth(environments.dev);
-    const warnings = stack.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
-    expect(
-      warnings.some((w) =>
-        /object-processor: .* is not built; the function gets the placeholder bundle/.test(w),
-      ),
-    ).toBe(true);
+  test("functions deploy the apps' built bundles (the build builds the apps first); a missing one falls back to the placeholder", () => {
+    expect(resolveBundle('no-such-app')).toEqual({ path: PLACEHOLDER_BUNDLE, placeholder: true });
+    for (const app of ['object-processor', 'crypto-api']) {
+      const bundle = resolveBundle(app);
+      expect(bundle.placeholder).toBe(false);
+      const hex = createHash('sha256').update(readFileSync(bundle.path)).digest('hex');
+      const { json, stack } = synth(environments.dev);
+      const uploads = Object.values(json.resource!.aws_s3_object!) as Array<Record<string, unknown>>;
+      expect(uploads.map((u) => u.key)).toContain(`unsigned/secure-lambda-dev-${app}/${hex}.zip`);
+      expect(stack.node.metadata.filter((m) => m.type === '@cdktf/warn')).toEqual([]);
+    }
   });
 
   test('the crypto API is reachable only through an AWS_IAM Function URL; new input objects invoke the processor', () => {

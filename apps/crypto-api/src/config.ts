@@ -1,0 +1,72 @@
+/** The function's configuration, read once at cold start, and the encryptor built from it. */
+import {
+  CryptoConfigurationError,
+  type DataKeyCache,
+  EnvelopeEncryptor,
+  type KmsClientLike,
+  KmsKeyring,
+} from '@secure-lambda/crypto';
+import { EnvVar } from './constants';
+import { CryptoApiConfigurationError } from './errors';
+
+export interface CryptoApiConfig {
+  /** ARN of the KMS key that generates and unwraps every data key. */
+  readonly keyArn: string;
+}
+
+/**
+ * Reads the configuration from the environment.
+ *
+ * @throws CryptoApiConfigurationError (`INVALID_CONFIGURATION`) when KEY_ARN is missing
+ *
+ * @example
+ * ```ts
+ * const { keyArn } = readConfig(process.env);
+ * ```
+ */
+export function readConfig(env: Readonly<Record<string, string | undefined>>): CryptoApiConfig {
+  const keyArn = env[EnvVar.KEY_ARN]?.trim();
+  if (!keyArn) {
+    throw new CryptoApiConfigurationError(
+      `${EnvVar.KEY_ARN} is not set. Set it to the ARN of the KMS key (arn:aws:kms:<region>:<account>:key/<id>) ` +
+        'in the function configuration.',
+    );
+  }
+  return { keyArn };
+}
+
+export interface EncryptorOptions {
+  readonly client: KmsClientLike;
+  readonly keyArn: string;
+  /**
+   * Reuses data keys across requests of the same caller.
+   * @default undefined (one KMS call per request)
+   */
+  readonly cache?: DataKeyCache;
+}
+
+/**
+ * Builds the envelope encryptor: one strict keyring on the configured key, so decrypt only ever asks KMS
+ * to use that key, whatever key a submitted message names.
+ *
+ * @throws CryptoApiConfigurationError (`INVALID_CONFIGURATION`) when the key ARN is not a KMS key ARN
+ *
+ * @example
+ * ```ts
+ * const encryptor = createEncryptor({ client: createKmsClient(), keyArn, cache: new DataKeyCache() });
+ * ```
+ */
+export function createEncryptor(options: EncryptorOptions): EnvelopeEncryptor {
+  let keyring: KmsKeyring;
+  try {
+    keyring = new KmsKeyring({ client: options.client, generatorKeyId: options.keyArn });
+  } catch (cause) {
+    if (!(cause instanceof CryptoConfigurationError)) throw cause;
+    throw new CryptoApiConfigurationError(
+      `${EnvVar.KEY_ARN} must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias or ` +
+        'key id: decrypt pins the key by ARN. Fix the function configuration.',
+      { cause },
+    );
+  }
+  return new EnvelopeEncryptor({ keyring, ...(options.cache ? { cache: options.cache } : {}) });
+}

@@ -1,0 +1,127 @@
+/**
+ * Builders of realistic Lambda Function URL events (payload format 2.0) as AWS_IAM auth delivers them:
+ * the SigV4-verified caller in `requestContext.authorizer.iam`. Shared by the unit and bundle tests.
+ */
+
+/** The signed caller, as the Function URL reports it. */
+export interface IamCaller {
+  readonly accessKey: string;
+  readonly accountId: string;
+  readonly callerId: string;
+  readonly userArn: string;
+  readonly userId: string;
+}
+
+export const ALICE: IamCaller = {
+  accessKey: 'AKIAIOSFODNN7EXAMPLE',
+  accountId: '111122223333',
+  callerId: 'AIDAJQABLZS4A3QDU576Q',
+  userArn: 'arn:aws:iam::111122223333:user/alice',
+  userId: 'AIDAJQABLZS4A3QDU576Q',
+};
+
+export const BOB: IamCaller = {
+  accessKey: 'ASIAIOSFODNN7EXAMPLE',
+  accountId: '111122223333',
+  callerId: 'AROAJQABLZS4A3QDU576Q:bob-session',
+  userArn: 'arn:aws:sts::111122223333:assumed-role/analyst/bob-session',
+  userId: 'AROAJQABLZS4A3QDU576Q:bob-session',
+};
+
+export interface EventOptions {
+  /** @default 'POST' */
+  readonly method?: string;
+  /** @default '/encrypt' */
+  readonly path?: string;
+  /** @default no body */
+  readonly body?: string;
+  /** @default false */
+  readonly isBase64Encoded?: boolean;
+  /**
+   * The signed caller; null gives a request context without an authorizer (AuthType NONE).
+   * @default ALICE
+   */
+  readonly caller?: IamCaller | null;
+}
+
+const URL_ID = 'abcdefghijklmnopqrstuvwxyz012345';
+/** The account that owns the function: `requestContext.accountId` (the caller's is in `iam`). */
+const FUNCTION_ACCOUNT = '444455556666';
+
+/**
+ * A Function URL event for one signed request.
+ *
+ * @example
+ * ```ts
+ * const event = functionUrlEvent({ path: '/encrypt', body: JSON.stringify({ plaintext: 'aGk=' }) });
+ * ```
+ */
+export function functionUrlEvent(options: EventOptions = {}): Record<string, unknown> {
+  const method = options.method ?? 'POST';
+  const path = options.path ?? '/encrypt';
+  const caller = options.caller === undefined ? ALICE : options.caller;
+  const now = new Date('2025-11-29T12:00:00Z');
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers: {
+      'content-type': 'application/json',
+      host: `${URL_ID}.lambda-url.us-east-1.on.aws`,
+      'user-agent': 'aws-sdk-js/3.1164.0',
+      'x-amz-content-sha256': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+      'x-amz-date': '20251129T120000Z',
+      'x-amzn-tls-cipher-suite': 'TLS_AES_128_GCM_SHA256',
+      'x-amzn-tls-version': 'TLSv1.3',
+      'x-amzn-trace-id': 'Root=1-692ae070-0123456789abcdef01234567',
+      'x-forwarded-for': '203.0.113.10',
+      'x-forwarded-port': '443',
+      'x-forwarded-proto': 'https',
+    },
+    requestContext: {
+      accountId: FUNCTION_ACCOUNT,
+      apiId: URL_ID,
+      ...(caller === null
+        ? {}
+        : {
+            authorizer: {
+              iam: { ...caller, cognitoIdentity: null, principalOrgId: null },
+            },
+          }),
+      domainName: `${URL_ID}.lambda-url.us-east-1.on.aws`,
+      domainPrefix: URL_ID,
+      http: {
+        method,
+        path,
+        protocol: 'HTTP/1.1',
+        sourceIp: '203.0.113.10',
+        userAgent: 'aws-sdk-js/3.1164.0',
+      },
+      requestId: '5f1c7a9e-7e0b-4a55-9d54-2f0e1c3b4a5d',
+      routeKey: '$default',
+      stage: '$default',
+      time: '29/Nov/2025:12:00:00 +0000',
+      timeEpoch: now.getTime(),
+    },
+    ...(options.body === undefined ? {} : { body: options.body }),
+    isBase64Encoded: options.isBase64Encoded ?? false,
+  };
+}
+
+/** A `POST /encrypt` event for `plaintext`. */
+export function encryptEvent(plaintext: Buffer, caller: IamCaller = ALICE): Record<string, unknown> {
+  return functionUrlEvent({
+    path: '/encrypt',
+    body: JSON.stringify({ plaintext: plaintext.toString('base64') }),
+    caller,
+  });
+}
+
+/** A `POST /decrypt` event for a base64 ciphertext. */
+export function decryptEvent(ciphertext: string, caller: IamCaller = ALICE): Record<string, unknown> {
+  return functionUrlEvent({ path: '/decrypt', body: JSON.stringify({ ciphertext }), caller });
+}
+
+/** A marker put into bad input: a test asserts it never comes back in a response or a log line. */
+export const CANARY = 'CANARY7f3e1d';

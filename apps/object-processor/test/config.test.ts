@@ -1,0 +1,47 @@
+import { readConfig } from '../src/config';
+
+const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+describe('readConfig', () => {
+  test('reads the key ARN and output bucket; path style is off by default', () => {
+    expect(readConfig({ KEY_ARN, OUTPUT_BUCKET: 'out' })).toEqual({
+      keyArn: KEY_ARN,
+      outputBucket: 'out',
+      forcePathStyle: false,
+    });
+  });
+
+  test.each([
+    ['true', true],
+    ['TRUE', true],
+    ['false', false],
+    ['', false],
+  ])('S3_FORCE_PATH_STYLE=%j -> %s', (value, expected) => {
+    expect(readConfig({ KEY_ARN, OUTPUT_BUCKET: 'out', S3_FORCE_PATH_STYLE: value }).forcePathStyle).toBe(
+      expected,
+    );
+  });
+
+  test('accepts other partitions', () => {
+    const arn = 'arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab';
+    expect(readConfig({ KEY_ARN: arn, OUTPUT_BUCKET: 'out' }).keyArn).toBe(arn);
+  });
+
+  test.each([
+    [{ OUTPUT_BUCKET: 'out' }, /KEY_ARN is not set: set it to the ARN of the KMS key/],
+    [{ KEY_ARN: '  ', OUTPUT_BUCKET: 'out' }, /KEY_ARN is not set/],
+    [{ KEY_ARN }, /OUTPUT_BUCKET is not set/],
+    [{ KEY_ARN: 'alias/my-key', OUTPUT_BUCKET: 'out' }, /KEY_ARN must be a KMS key ARN .* not an alias/],
+    [
+      { KEY_ARN: 'arn:aws:kms:eu-west-1:123456789012:alias/my-key', OUTPUT_BUCKET: 'out' },
+      /KEY_ARN must be a KMS key ARN/,
+    ],
+    [
+      { KEY_ARN, OUTPUT_BUCKET: 'out', S3_FORCE_PATH_STYLE: 'yes' },
+      /S3_FORCE_PATH_STYLE must be "true" or "false"/,
+    ],
+  ])('%j is INVALID_CONFIGURATION', (env, message) => {
+    expect(() => readConfig(env)).toThrow(message);
+    expect(() => readConfig(env)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION' }));
+  });
+});
