@@ -142,11 +142,35 @@ function redactMap(map: Map<unknown, unknown>, depth: number, state: RedactionSt
   if (entries.every(([key]) => typeof key === 'string')) {
     return redactEntries(entries as [string, unknown][], depth, state);
   }
-  return redactItems(entries, depth, state);
+  // Mixed keys stay [key, value] pairs, but each value is still judged by its key's name, so a
+  // secret-named entry is redacted whatever the other keys are.
+  return entries.map(([key, value]) => [
+    redactValue(key, depth + 1, state),
+    redactProperty(String(key), value, depth + 1, state),
+  ]);
+}
+
+/**
+ * A Buffer that went through JSON.stringify (`{ type: 'Buffer', data: [...] }`) is binary data all the
+ * same; so is a plain array of bytes long enough to be a key.
+ */
+function serializedBinaryLength(value: object): number | undefined {
+  const candidate = value as { type?: unknown; data?: unknown };
+  if (candidate.type === 'Buffer' && Array.isArray(candidate.data)) return candidate.data.length;
+  if (
+    Array.isArray(value) &&
+    value.length >= 16 &&
+    value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)
+  ) {
+    return value.length;
+  }
+  return undefined;
 }
 
 function redactObject(value: object, depth: number, state: RedactionState): unknown {
   if (isErrorLike(value)) return redactError(value, depth, state);
+  const serialized = serializedBinaryLength(value);
+  if (serialized !== undefined) return `[REDACTED: ${serialized} bytes]`;
   if (Array.isArray(value)) return redactItems(value, depth, state);
   if (types.isDate(value)) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   if (types.isRegExp(value)) return redactString(String(value), { heuristics: true });

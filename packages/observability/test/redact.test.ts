@@ -308,3 +308,46 @@ describe('redact: structure', () => {
     ]);
   });
 });
+
+describe('redact: binary data in disguise and crypto key names', () => {
+  test('a Buffer that went through JSON, and a plain array of bytes, are binary data', () => {
+    const key = Buffer.alloc(32, 0x42);
+    expect(redact({ material: JSON.parse(JSON.stringify(key)) })).toEqual({
+      material: '[REDACTED: 32 bytes]',
+    });
+    expect(redact({ material: Array.from(key) })).toEqual({ material: '[REDACTED: 32 bytes]' });
+    // Short integer lists (counts, ports) stay readable.
+    expect(redact({ ports: [443, 80] })).toEqual({ ports: [443, 80] });
+  });
+
+  test.each([
+    'encryptionKey',
+    'masterKey',
+    'aes_key',
+    'hmacKey',
+    'sessionKey',
+    'wrappingKey',
+    'kek',
+    'dek',
+    'cek',
+  ])('%s is redacted by name; key ids and object keys are not', (name) => {
+    expect(redact({ [name]: 'hex-or-whatever', keyId: 'alias/app', objectKey: 'invoices/1.pdf' })).toEqual({
+      [name]: '[REDACTED]',
+      keyId: 'alias/app',
+      objectKey: 'invoices/1.pdf',
+    });
+  });
+
+  test('a Map with non-string keys still redacts its secret-named entries', () => {
+    const map = new Map<unknown, unknown>([
+      [1, 'one'],
+      ['password', 'hunter2'],
+    ]);
+    expect(redact({ map })).toEqual({
+      map: [
+        [1, 'one'],
+        ['password', '[REDACTED]'],
+      ],
+    });
+  });
+});

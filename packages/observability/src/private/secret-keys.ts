@@ -23,6 +23,13 @@ const SECRET_NAME_FRAGMENTS: readonly string[] = [
   'signingkey',
   'keymaterial',
   'datakey',
+  // Key material under its usual crypto names (a bare 'key' would hide S3 object keys and key ids).
+  'encryptionkey',
+  'masterkey',
+  'aeskey',
+  'hmackey',
+  'sessionkey',
+  'wrappingkey',
   'plaintext',
   'cookie',
   'signature',
@@ -38,6 +45,9 @@ const SECRET_NAMES_EXACT: ReadonlySet<string> = new Set([
   'otp',
   'bearer',
   'jwt',
+  'kek',
+  'dek',
+  'cek',
 ]);
 
 /** Lower-cases the name and drops separators so spelling variants compare equal. */
