@@ -85,7 +85,7 @@ const EXPECTED_DECRYPT_BODY = '{"ciphertext":"<base64>"}';
 
 /** The context every message is bound to. Built from the signed request context only, never the body. */
 function encryptionContextFor(caller: CallerPrincipal): Record<string, string> {
-  return { [ContextKey.APP]: APP_NAME, [ContextKey.PRINCIPAL]: caller.userArn };
+  return { [ContextKey.APP]: APP_NAME, [ContextKey.PRINCIPAL]: caller.id };
 }
 
 function matchRoute(event: FunctionUrlEvent): RouteValue {

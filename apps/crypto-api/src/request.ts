@@ -19,9 +19,16 @@ export type FunctionUrlEvent = z.infer<typeof LambdaFunctionUrlSchema>;
 
 /** The signed caller, as the Function URL's AWS_IAM auth reports it. */
 export interface CallerPrincipal {
-  /** IAM user, role session (`arn:aws:sts::…:assumed-role/…`) or root ARN. */
+  /** IAM user, role session (`arn:aws:sts::…:assumed-role/…`) or root ARN (for logs). */
   readonly userArn: string;
   readonly accountId: string;
+  /**
+   * What data is bound to: `<account>:<unique id>` of the IAM user (`AIDA…`) or role (`AROA…`), without
+   * the session name. A session name is the caller's choice (anyone who may assume the role could pick
+   * another caller's) and changes between sessions; the unique id changes when the user or role is
+   * deleted and recreated, so a recreated namesake cannot read the old one's data.
+   */
+  readonly id: string;
 }
 
 /**
@@ -63,9 +70,12 @@ export function callerPrincipal(event: FunctionUrlEvent): CallerPrincipal {
   const iam = event.requestContext.authorizer?.iam;
   const userArn = iam?.userArn;
   const accountId = iam?.accountId;
+  const uniqueId = iam?.userId?.split(':')[0];
   // A principal whose ARN names another account than the context is not one the platform produced.
-  if (!userArn || !accountId || arnAccount(userArn) !== accountId) throw new MissingPrincipalError();
-  return { userArn, accountId };
+  if (!userArn || !accountId || !uniqueId || arnAccount(userArn) !== accountId)
+    throw new MissingPrincipalError();
+  if (!/^[A-Z0-9]{16,128}$/.test(uniqueId)) throw new MissingPrincipalError();
+  return { userArn, accountId, id: `${accountId}:${uniqueId}` };
 }
 
 /**

@@ -9,7 +9,7 @@ import {
 } from '../src/api';
 import { Limits } from '../src/constants';
 import { ApiErrorCode } from '../src/errors';
-import { ALICE, BOB, CANARY, decryptEvent, encryptEvent, functionUrlEvent } from './events';
+import { ALICE, BOB, CANARY, decryptEvent, encryptEvent, functionUrlEvent, principalId } from './events';
 
 interface LogLine {
   readonly level: 'info' | 'error';
@@ -116,7 +116,7 @@ describe('round trip', () => {
     const h = harness();
     const ciphertext = await encryptOk(h, hello, BOB);
     const { encryptionContext } = await h.encryptor.decrypt(Buffer.from(ciphertext, 'base64'));
-    expect(encryptionContext).toEqual({ app: 'crypto-api', principal: BOB.userArn });
+    expect(encryptionContext).toEqual({ app: 'crypto-api', principal: principalId(BOB) });
   });
 
   test('an empty plaintext round-trips', async () => {
@@ -168,7 +168,9 @@ describe('principal binding', () => {
 
   test('a message encrypted outside the API without the app pair is refused with 403', async () => {
     const h = harness();
-    const message = await h.encryptor.encrypt(hello, { encryptionContext: { principal: ALICE.userArn } });
+    const message = await h.encryptor.encrypt(hello, {
+      encryptionContext: { principal: principalId(ALICE) },
+    });
     expectError(await h.api(decryptEvent(message.toString('base64'))), 403, ApiErrorCode.CONTEXT_MISMATCH);
   });
 
@@ -382,7 +384,7 @@ describe('ciphertext and KMS failures', () => {
       keyring: new KmsKeyring({ client: h.kms, generatorKeyId: otherKey }),
     });
     const message = await other.encrypt(hello, {
-      encryptionContext: { app: 'crypto-api', principal: ALICE.userArn },
+      encryptionContext: { app: 'crypto-api', principal: principalId(ALICE) },
     });
     h.kms.resetCalls();
     const response = await h.api(decryptEvent(message.toString('base64')));
@@ -518,5 +520,29 @@ describe('logs and metrics', () => {
     expect(logs).not.toContain(CANARY);
     expect(logs).not.toContain(hello.toString('base64'));
     expect(logs).not.toContain(ciphertext.slice(0, 40));
+  });
+});
+
+describe('principal identity across sessions', () => {
+  test('another session of the same role decrypts; a namesake with another unique id does not', async () => {
+    const h = harness();
+    const ciphertext = await encryptOk(h, Buffer.from('role data'), BOB);
+    const laterSession = {
+      ...BOB,
+      userArn: BOB.userArn.replace('bob-session', 'other-session'),
+      userId: 'AROAJQABLZS4A3QDU576Q:other-session',
+    };
+    expect((await h.api(decryptEvent(ciphertext, laterSession))).statusCode).toBe(200);
+    const recreated = { ...BOB, userId: 'AROAZZZZZZZZZZZZZZZZZ:bob-session' };
+    const refused = await h.api(decryptEvent(ciphertext, recreated));
+    expect(refused.statusCode).toBe(403);
+    expect(json(refused)).toMatchObject({ error: { code: 'CONTEXT_MISMATCH' } });
+  });
+
+  test('a request context without a unique user id is refused', async () => {
+    const h = harness();
+    const response = await h.api(encryptEvent(Buffer.from('x'), { ...ALICE, userId: '' }));
+    expect(response.statusCode).toBe(403);
+    expect(json(response)).toMatchObject({ error: { code: 'MISSING_PRINCIPAL' } });
   });
 });

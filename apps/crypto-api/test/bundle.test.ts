@@ -10,7 +10,7 @@ import { buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/clien
 import { CreateKeyCommand, KMS, KMSClient } from '@aws-sdk/client-kms';
 import { type MotoServer, startMotoServer } from '@secure-lambda/testkit';
 import { ApiErrorCode } from '../src/errors';
-import { ALICE, BOB, CANARY, decryptEvent, encryptEvent, functionUrlEvent } from './events';
+import { ALICE, BOB, CANARY, decryptEvent, encryptEvent, functionUrlEvent, principalId } from './events';
 
 const APP_DIR = path.resolve(__dirname, '..');
 const REPO_ROOT = path.resolve(APP_DIR, '..', '..');
@@ -184,7 +184,7 @@ describe('the bundle', () => {
         Buffer.from(ciphertext, 'base64'),
       );
       expect(Buffer.from(decrypted).equals(plaintext)).toBe(true);
-      expect(messageHeader.encryptionContext).toEqual({ app: 'crypto-api', principal: BOB.userArn });
+      expect(messageHeader.encryptionContext).toEqual({ app: 'crypto-api', principal: principalId(BOB) });
     } finally {
       aggregated.destroy();
     }

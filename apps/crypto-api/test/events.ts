@@ -28,6 +28,11 @@ export const BOB: IamCaller = {
   userId: 'AROAJQABLZS4A3QDU576Q:bob-session',
 };
 
+/** The principal the API binds data to: account and unique id, without the session name. */
+export function principalId(caller: IamCaller): string {
+  return `${caller.accountId}:${caller.userId.split(':')[0]}`;
+}
+
 export interface EventOptions {
   /** @default 'POST' */
   readonly method?: string;

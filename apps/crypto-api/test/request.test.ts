@@ -1,7 +1,7 @@
 import { Limits } from '../src/constants';
 import { ApiErrorCode } from '../src/errors';
 import { callerPrincipal, decodeBase64Field, parseFunctionUrlEvent, readJsonBody } from '../src/request';
-import { ALICE, BOB, functionUrlEvent } from './events';
+import { ALICE, BOB, functionUrlEvent, principalId } from './events';
 
 describe('decodeBase64Field', () => {
   test.each([
@@ -43,7 +43,11 @@ describe('decodeBase64Field', () => {
 describe('callerPrincipal', () => {
   test.each([ALICE, BOB])('takes $userArn from the IAM authorizer', (caller) => {
     const event = parseFunctionUrlEvent(functionUrlEvent({ caller }));
-    expect(callerPrincipal(event)).toEqual({ userArn: caller.userArn, accountId: caller.accountId });
+    expect(callerPrincipal(event)).toEqual({
+      userArn: caller.userArn,
+      accountId: caller.accountId,
+      id: principalId(caller),
+    });
   });
 
   test('refuses a request without one', () => {
