@@ -101,7 +101,12 @@ export class PlatformStack extends TerraformStack {
     const processor = new SecureFunction(this, 'object-processor', {
       ...common('object-processor'),
       description: 'Envelope-encrypts new objects of the input bucket into the output bucket.',
-      environment: { OUTPUT_BUCKET: output.bucketName, KEY_ARN: key.keyArn, NODE_OPTIONS: SOURCE_MAPS },
+      environment: {
+        INPUT_BUCKET: input.bucketName,
+        OUTPUT_BUCKET: output.bucketName,
+        KEY_ARN: key.keyArn,
+        NODE_OPTIONS: SOURCE_MAPS,
+      },
       timeout: 300,
       memorySize: 512,
     });

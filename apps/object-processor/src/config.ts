@@ -6,6 +6,8 @@ export interface ObjectProcessorConfig {
   /** Generates the data keys and is the SSE-KMS key of the output objects. */
   readonly keyArn: string;
   readonly outputBucket: string;
+  /** When set, events from any other bucket are refused. */
+  readonly inputBucket?: string;
   /** Path-style S3 addressing, for emulators only. */
   readonly forcePathStyle: boolean;
 }
@@ -55,5 +57,11 @@ export function readConfig(env: NodeJS.ProcessEnv): ObjectProcessorConfig {
       `Environment variable ${EnvVars.S3_FORCE_PATH_STYLE} must be "true" or "false" (or unset for false).`,
     );
   }
-  return { keyArn, outputBucket, forcePathStyle: pathStyle === 'true' };
+  const inputBucket = env[EnvVars.INPUT_BUCKET]?.trim() || undefined;
+  return {
+    keyArn,
+    outputBucket,
+    forcePathStyle: pathStyle === 'true',
+    ...(inputBucket ? { inputBucket } : {}),
+  };
 }

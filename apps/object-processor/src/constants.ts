@@ -28,6 +28,11 @@ export const EnvVars = {
   KEY_ARN: 'KEY_ARN',
   /** Bucket that receives the encrypted copies. */
   OUTPUT_BUCKET: 'OUTPUT_BUCKET',
+  /**
+   * The only bucket whose events are processed. Optional for local runs; the stacks always set it, so
+   * a forged direct invocation cannot make the function copy another bucket it can read.
+   */
+  INPUT_BUCKET: 'INPUT_BUCKET',
   /** `true` for emulators on an IP address (moto on 127.0.0.1), which cannot serve virtual-hosted style. */
   S3_FORCE_PATH_STYLE: 'S3_FORCE_PATH_STYLE',
 } as const;
@@ -60,6 +65,7 @@ export const FailureReason = {
   READ_FAILED: 'ReadFailed',
   ENCRYPT_FAILED: 'EncryptFailed',
   WRITE_FAILED: 'WriteFailed',
+  UNEXPECTED_BUCKET: 'UnexpectedBucket',
 } as const;
 
 export type FailureReasonValue = (typeof FailureReason)[keyof typeof FailureReason];

@@ -10,6 +10,7 @@ export const ObjectProcessorErrorCode = {
   INVALID_CONFIGURATION: 'INVALID_CONFIGURATION',
   INVALID_OBJECT_KEY: 'INVALID_OBJECT_KEY',
   UNEXPECTED_RESPONSE: 'UNEXPECTED_RESPONSE',
+  UNEXPECTED_BUCKET: 'UNEXPECTED_BUCKET',
 } as const;
 
 export type ObjectProcessorErrorCodeValue =
@@ -115,5 +116,13 @@ export class UnexpectedResponseError extends ObjectProcessorError {
   constructor(message: string, options?: ErrorOptions) {
     super(ObjectProcessorErrorCode.UNEXPECTED_RESPONSE, message, options);
     this.name = 'UnexpectedResponseError';
+  }
+}
+
+/** An event named another bucket than the configured input bucket (a forged or misrouted event). */
+export class UnexpectedBucketError extends ObjectProcessorError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(ObjectProcessorErrorCode.UNEXPECTED_BUCKET, message, options);
+    this.name = 'UnexpectedBucketError';
   }
 }

@@ -41,6 +41,7 @@ const processEvent = createObjectProcessor({
   encryptor,
   keyArn: config.keyArn,
   outputBucket: config.outputBucket,
+  ...(config.inputBucket ? { inputBucket: config.inputBucket } : {}),
   logger: observability.logger,
   metrics: observability.metrics,
 });

@@ -19,6 +19,7 @@ import {
   MalformedEventError,
   type RecordFailure,
   RecordsFailedError,
+  UnexpectedBucketError,
   UnexpectedResponseError,
 } from './errors';
 import { decodeObjectKey, isObjectCreated, parseS3Event, type SourceObject } from './event';
@@ -53,6 +54,11 @@ export interface ObjectProcessorProps {
   /** The KMS key ARN used for SSE-KMS on the output objects. */
   readonly keyArn: string;
   readonly outputBucket: string;
+  /**
+   * The only bucket whose events are processed.
+   * @default undefined (any bucket the role can read)
+   */
+  readonly inputBucket?: string;
   readonly logger: ProcessorLogger;
   readonly metrics: ProcessorMetrics;
   /**
@@ -130,6 +136,9 @@ function isLaterSequencer(existing: string | undefined, incoming: string | undef
 function quoted(eTag: string): string {
   return eTag.startsWith('"') ? eTag : `"${eTag}"`;
 }
+
+/** S3's limit on parts per multipart upload, with headroom. */
+const MAX_UPLOAD_PARTS = 9_000;
 
 /**
  * Builds the S3 event handler: validates the event, then for each ObjectCreated record streams the object
@@ -210,6 +219,13 @@ export function createObjectProcessor(
       );
     }
     const where: Location = { bucket: record.bucket, key, versionId: record.versionId };
+    if (props.inputBucket !== undefined && record.bucket !== props.inputBucket) {
+      return failed(
+        where,
+        FailureReason.UNEXPECTED_BUCKET,
+        new UnexpectedBucketError(`events are accepted from the configured input bucket only`),
+      );
+    }
     if (!isObjectCreated(record.eventName)) {
       return skipped(where, SkipReason.NOT_OBJECT_CREATED, { eventName: record.eventName });
     }
@@ -297,7 +313,9 @@ export function createObjectProcessor(
           SSEKMSKeyId: keyArn,
           Metadata: metadata,
         },
-        partSize,
+        // S3 allows 10,000 parts: large objects get larger parts (the message is a little longer than the
+        // plaintext: 36 bytes a frame plus the header), so no object fails at part 10,001.
+        partSize: Math.max(partSize, Math.ceil((contentLength * 1.01 + 1024 * 1024) / MAX_UPLOAD_PARTS)),
         queueSize,
         leavePartsOnError: false,
       }).done();

@@ -22,6 +22,13 @@ describe('readConfig', () => {
     );
   });
 
+  test('reads the optional INPUT_BUCKET pin; blank means unpinned', () => {
+    expect(readConfig({ KEY_ARN, OUTPUT_BUCKET: 'out', INPUT_BUCKET: ' in ' }).inputBucket).toBe('in');
+    expect(readConfig({ KEY_ARN, OUTPUT_BUCKET: 'out', INPUT_BUCKET: '  ' })).not.toHaveProperty(
+      'inputBucket',
+    );
+  });
+
   test('accepts other partitions', () => {
     const arn = 'arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab';
     expect(readConfig({ KEY_ARN: arn, OUTPUT_BUCKET: 'out' }).keyArn).toBe(arn);

@@ -360,3 +360,20 @@ describe('createObjectProcessor', () => {
     );
   });
 });
+
+describe('input bucket pinning', () => {
+  test('with an input bucket configured, an event from another bucket fails typed and writes nothing', async () => {
+    const h = harness({ props: { inputBucket: 'some-other-bucket' } });
+    const record = upload(h, 'a.txt', 'hello');
+    const error = await h.process(s3Event(record)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RecordsFailedError);
+    expect((error as Error).message).toContain('UnexpectedBucket');
+    expect(h.s3.keys(OUTPUT)).toEqual([]);
+  });
+
+  test('the configured input bucket is processed as usual', async () => {
+    const h = harness({ props: { inputBucket: INPUT } });
+    await h.process(s3Event(upload(h, 'a.txt', 'hello')));
+    expect(h.s3.keys(OUTPUT)).toEqual(['a.txt.encrypted']);
+  });
+});
