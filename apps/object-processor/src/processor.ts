@@ -223,7 +223,10 @@ export function createObjectProcessor(
       return failed(
         where,
         FailureReason.UNEXPECTED_BUCKET,
-        new UnexpectedBucketError(`events are accepted from the configured input bucket only`),
+        new UnexpectedBucketError(
+          `events are accepted from the input bucket "${props.inputBucket}" only: remove this bucket's ` +
+            'notification to the function, or deploy the function for this bucket with INPUT_BUCKET set to it',
+        ),
       );
     }
     if (!isObjectCreated(record.eventName)) {

@@ -369,6 +369,8 @@ describe('input bucket pinning', () => {
     expect(error).toBeInstanceOf(RecordsFailedError);
     expect((error as Error).message).toContain('UnexpectedBucket');
     expect(h.s3.keys(OUTPUT)).toEqual([]);
+    expect(h.s3.callsOf('GetObject')).toEqual([]);
+    expect(h.logger.text()).toContain('INPUT_BUCKET');
   });
 
   test('the configured input bucket is processed as usual', async () => {
