@@ -14,7 +14,8 @@ export type BackendConfig =
 
 /** Everything that differs between environments. Values that would need an AWS call live here. */
 export interface EnvironmentConfig {
-  readonly name: 'dev' | 'prod';
+  /** `local` is dev deployed to the emulator (src/emulator.ts); it is not one of `environments`. */
+  readonly name: 'dev' | 'prod' | 'local';
   readonly accountId: string;
   readonly region: string;
   /** At least two. Named here: an availability-zones data source would call AWS at plan time. */
@@ -27,7 +28,7 @@ export interface EnvironmentConfig {
   readonly backend: BackendConfig;
 }
 
-export const environments: Readonly<Record<EnvironmentConfig['name'], EnvironmentConfig>> = {
+export const environments: Readonly<Record<'dev' | 'prod', EnvironmentConfig>> = {
   dev: {
     name: 'dev',
     accountId: '111111111111',

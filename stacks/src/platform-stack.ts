@@ -7,10 +7,25 @@ import {
   SecureFunction,
   type SecureFunctionProps,
 } from '@secure-lambda/constructs';
-import { Annotations, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import {
+  Annotations,
+  LocalBackend,
+  S3Backend,
+  TerraformOutput,
+  TerraformResource,
+  TerraformStack,
+  TerraformVariable,
+} from 'cdktf';
 import type { Construct } from 'constructs';
 import { resolveBundle } from './bundles';
 import type { EnvironmentConfig } from './config';
+import {
+  EMULATED_SERVICES,
+  EMULATOR_ENDPOINT_VARIABLE,
+  type EmulatorGap,
+  type EmulatorGapId,
+  type EmulatorTarget,
+} from './emulator';
 
 /** Bundles ship their source maps; this makes stack traces point at the TypeScript sources. */
 const SOURCE_MAPS = '--enable-source-maps';
@@ -22,18 +37,25 @@ const SOURCE_MAPS = '--enable-source-maps';
  * @example
  * ```ts
  * new PlatformStack(app, 'secure-lambda-dev', environments.dev);
+ * // The emulator deployment (npm run deploy:local): dev, minus the listed gaps, calling 127.0.0.1.
+ * new PlatformStack(app, LOCAL_STACK_NAME, localEnvironment, { gaps: EMULATOR_GAPS });
  * ```
  */
 export class PlatformStack extends TerraformStack {
   readonly functions: readonly SecureFunction[];
 
-  constructor(scope: Construct, id: string, env: EnvironmentConfig) {
+  constructor(scope: Construct, id: string, env: EnvironmentConfig, emulator?: EmulatorTarget) {
     super(scope, id);
     const prefix = `secure-lambda-${env.name}`;
+    const omitted = new Set<EmulatorGapId>(
+      emulator?.gaps.filter((gap) => gap.kind === 'unsupported').map((gap) => gap.id),
+    );
     new AwsProvider(this, 'aws', {
       region: env.region,
+      // Kept for the emulator too: deploy:local runs moto with MOTO_ACCOUNT_ID set to this account.
       allowedAccountIds: [env.accountId],
       defaultTags: [{ tags: { Project: 'secure-lambda', Environment: env.name, ManagedBy: 'cdktf' } }],
+      ...(emulator ? this.#emulatorProviderSettings() : {}),
     });
     if (env.backend.type === 's3') {
       new S3Backend(this, {
@@ -61,6 +83,7 @@ export class PlatformStack extends TerraformStack {
       flowLogRetentionDays: env.logRetentionDays,
       ...where,
     });
+    if (omitted.has('dns-firewall')) network.node.tryRemoveChild('dns-firewall');
     const bucket = (name: string) =>
       new SecureBucket(this, `${name}-bucket`, {
         bucketName: `${prefix}-${env.accountId}-${name}`,
@@ -69,13 +92,21 @@ export class PlatformStack extends TerraformStack {
       });
     const input = bucket('input');
     const output = bucket('output');
+    const artifacts = bucket('artifacts');
+    if (omitted.has('bucket-policy-conditions')) {
+      for (const b of [input, output, artifacts]) b.node.tryRemoveChild('bucket-policy');
+    }
     // Every function deploys signed code; bundles go through this bucket to the signing jobs.
-    const codeSigning = new CodeSigning(this, 'code-signing', {
-      profileName: prefix.replace(/-/g, '_'),
-      artifactBucket: bucket('artifacts'),
-    });
+    const codeSigning = omitted.has('code-signing')
+      ? undefined
+      : new CodeSigning(this, 'code-signing', {
+          profileName: prefix.replace(/-/g, '_'),
+          artifactBucket: artifacts,
+        });
 
     const bundleFor = (app: string): string => {
+      const override = emulator?.bundles?.[app];
+      if (override !== undefined) return override;
       const bundle = resolveBundle(app);
       if (bundle.placeholder) {
         // Shown by cdktf synth: deploying this stack now would publish code that refuses every event.
@@ -93,7 +124,7 @@ export class PlatformStack extends TerraformStack {
       network,
       logRetentionDays: env.logRetentionDays,
       alarms: env.alarms,
-      codeSigning,
+      ...(codeSigning ? { codeSigning } : {}),
       ...(env.reservedConcurrency === undefined ? {} : { reservedConcurrency: env.reservedConcurrency }),
       ...where,
     });
@@ -135,5 +166,42 @@ export class PlatformStack extends TerraformStack {
     new TerraformOutput(this, 'key-arn', { value: key.keyArn });
     new TerraformOutput(this, 'input-bucket-name', { value: input.bucketName });
     new TerraformOutput(this, 'output-bucket-name', { value: output.bucketName });
+    for (const gap of emulator?.gaps ?? []) this.#ignoreNotReadBack(gap);
+  }
+
+  /** `lifecycle.ignore_changes` for the attributes a `not-read-back` gap names, on every such resource. */
+  #ignoreNotReadBack(gap: EmulatorGap): void {
+    for (const { resourceType, attributes } of gap.ignoreChanges ?? []) {
+      for (const node of this.node.findAll()) {
+        if (node instanceof TerraformResource && node.terraformResourceType === resourceType) {
+          const existing = node.lifecycle?.ignoreChanges;
+          const kept = Array.isArray(existing) ? existing : [];
+          node.lifecycle = { ...node.lifecycle, ignoreChanges: [...new Set([...kept, ...attributes])] };
+        }
+      }
+    }
+  }
+
+  /**
+   * Every service endpoint set to the emulator's URL, taken from a variable so that the synthesized stack
+   * does not depend on the port the emulator got. Path-style S3: bucket host names do not resolve locally.
+   */
+  #emulatorProviderSettings() {
+    const endpoint = new TerraformVariable(this, EMULATOR_ENDPOINT_VARIABLE, {
+      type: 'string',
+      description: 'URL of the local AWS emulator, https://127.0.0.1:<port>; set by npm run deploy:local.',
+      validation: [
+        {
+          condition: `\${can(regex("^https://127[.]0[.]0[.]1:[0-9]+$", var.${EMULATOR_ENDPOINT_VARIABLE}))}`,
+          errorMessage:
+            'The emulator endpoint must be https://127.0.0.1:<port>: local deployments never leave this machine.',
+        },
+      ],
+    });
+    return {
+      endpoints: [Object.fromEntries(EMULATED_SERVICES.map((service) => [service, endpoint.stringValue]))],
+      s3UsePathStyle: true,
+      skipMetadataApiCheck: 'true',
+    };
   }
 }

@@ -1,0 +1,296 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { locateMotoInstall, motoServerEnvironment, pickFreePort } from '@secure-lambda/testkit';
+import { errorMessage, LocalDeployError } from './errors';
+import { display, type LocalLayout } from './layout';
+
+/** What `emulator.json` records about the running emulator. */
+export interface EmulatorInfo {
+  readonly pid: number;
+  readonly port: number;
+  /** `https://127.0.0.1:<port>` */
+  readonly endpoint: string;
+  /** The account moto serves (MOTO_ACCOUNT_ID): the stack's account, so its account guard stays on. */
+  readonly accountId: string;
+  readonly region: string;
+  /** The emulator's self-signed certificate: the trust anchor every client is given. */
+  readonly certFile: string;
+  readonly startedAt: string;
+}
+
+export const EmulatorDefaults = {
+  HOST: '127.0.0.1',
+  START_TIMEOUT_MS: 30_000,
+  STOP_GRACE_MS: 5_000,
+  PORT_ATTEMPTS: 3,
+  /** Certificates are renewed when fewer days than this remain. */
+  CERT_DAYS: 30,
+  CERT_RENEW_DAYS: 2,
+} as const;
+
+/** GET over HTTPS trusting only the emulator's certificate. */
+export function emulatorRequest(
+  url: string,
+  ca: string,
+  timeoutMs = 5_000,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = https.get(url, { ca, timeout: timeoutMs }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+      );
+      response.on('error', reject);
+    });
+    request.on('timeout', () => request.destroy(new Error(`no answer from ${url} in ${timeoutMs} ms`)));
+    request.on('error', reject);
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The recorded emulator, whether or not it still runs. */
+export function readEmulatorInfo(layout: LocalLayout): EmulatorInfo | undefined {
+  if (!existsSync(layout.emulatorFile)) return undefined;
+  try {
+    return JSON.parse(readFileSync(layout.emulatorFile, 'utf8')) as EmulatorInfo;
+  } catch (error) {
+    throw new LocalDeployError(
+      'start emulator',
+      `${display(layout.emulatorFile)} is not readable JSON (${errorMessage(error)}). Stop any moto_server ` +
+        'you started by hand and delete the file.',
+    );
+  }
+}
+
+/** The recorded emulator when it is alive and answers as moto on its port; otherwise undefined. */
+export async function runningEmulator(layout: LocalLayout): Promise<EmulatorInfo | undefined> {
+  const info = readEmulatorInfo(layout);
+  if (!info || !isAlive(info.pid) || !existsSync(info.certFile)) return undefined;
+  try {
+    const { status, body } = await emulatorRequest(
+      `${info.endpoint}/moto-api/config`,
+      readFileSync(info.certFile, 'utf8'),
+    );
+    JSON.parse(body);
+    return status >= 200 && status < 300 ? info : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes the emulator's certificate and key when missing or about to expire. */
+function ensureCertificate(layout: LocalLayout, python: string): void {
+  if (existsSync(layout.certFile) && existsSync(layout.keyFile)) {
+    const cert = new X509Certificate(readFileSync(layout.certFile));
+    const renewAt = Date.now() + EmulatorDefaults.CERT_RENEW_DAYS * 86_400_000;
+    if (new Date(cert.validTo).getTime() > renewAt) return;
+  }
+  mkdirSync(path.dirname(layout.certFile), { recursive: true, mode: 0o700 });
+  const script = path.resolve(__dirname, '..', 'python', 'make-cert.py');
+  const result = spawnSync(
+    python,
+    [script, layout.certFile, layout.keyFile, String(EmulatorDefaults.CERT_DAYS)],
+    { encoding: 'utf8' },
+  );
+  if (result.status !== 0) {
+    throw new LocalDeployError(
+      'start emulator',
+      `could not create the emulator's TLS certificate with ${python}. Run \`npm run setup:python\` and retry.`,
+      { output: `${result.stderr ?? ''}${result.stdout ?? ''}${result.error ? result.error.message : ''}` },
+    );
+  }
+}
+
+function logTail(layout: LocalLayout, lines = 20): string {
+  if (!existsSync(layout.emulatorLog)) return '';
+  return readFileSync(layout.emulatorLog, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/**
+ * Starts moto_server from the project virtualenv, detached, so it outlives this command: it holds the
+ * deployed resources in memory until `destroy:local` stops it. HTTPS on 127.0.0.1 only.
+ */
+async function startEmulator(
+  layout: LocalLayout,
+  { accountId, region }: { accountId: string; region: string },
+): Promise<EmulatorInfo> {
+  let install: Awaited<ReturnType<typeof locateMotoInstall>>;
+  try {
+    install = await locateMotoInstall(undefined);
+  } catch (error) {
+    throw new LocalDeployError('start emulator', errorMessage(error), { cause: error });
+  }
+  ensureCertificate(layout, install.python);
+  const ca = readFileSync(layout.certFile, 'utf8');
+  for (let attempt = 1; attempt <= EmulatorDefaults.PORT_ATTEMPTS; attempt += 1) {
+    const port = await pickFreePort();
+    const log = openSync(layout.emulatorLog, 'w');
+    const child = spawn(
+      install.python,
+      [
+        install.motoServer,
+        '-H',
+        EmulatorDefaults.HOST,
+        '-p',
+        String(port),
+        '-c',
+        layout.certFile,
+        '-k',
+        layout.keyFile,
+      ],
+      {
+        detached: true,
+        stdio: ['ignore', log, log],
+        env: motoServerEnvironment(port, region, { MOTO_ACCOUNT_ID: accountId }),
+      },
+    );
+    closeSync(log);
+    let exited = false;
+    child.on('exit', () => {
+      exited = true;
+    });
+    const spawnError = new Promise<Error>((resolve) => child.on('error', resolve));
+    child.unref();
+    const info: EmulatorInfo = {
+      pid: child.pid ?? -1,
+      port,
+      endpoint: `https://${EmulatorDefaults.HOST}:${port}`,
+      accountId,
+      region,
+      certFile: layout.certFile,
+      startedAt: new Date().toISOString(),
+    };
+    const deadline = Date.now() + EmulatorDefaults.START_TIMEOUT_MS;
+    while (!exited && Date.now() < deadline) {
+      const ready = await emulatorRequest(`${info.endpoint}/moto-api/config`, ca, 2_000).then(
+        (r) => r.status >= 200 && r.status < 300,
+        () => false,
+      );
+      if (ready) {
+        const tmp = `${layout.emulatorFile}.${process.pid}.tmp`;
+        writeFileSync(tmp, `${JSON.stringify(info, null, 2)}\n`);
+        renameSync(tmp, layout.emulatorFile);
+        return info;
+      }
+      await Promise.race([sleep(200), spawnError]);
+    }
+    const output = logTail(layout);
+    if (exited && /Address already in use|in use by another program/.test(output)) continue;
+    if (!exited) killGroup(info.pid, 'SIGKILL');
+    throw new LocalDeployError(
+      'start emulator',
+      exited
+        ? `moto_server exited before it answered on ${info.endpoint}; its log is ${display(layout.emulatorLog)}.`
+        : `moto_server did not answer on ${info.endpoint} within ${EmulatorDefaults.START_TIMEOUT_MS} ms.`,
+      { output },
+    );
+  }
+  throw new LocalDeployError(
+    'start emulator',
+    `every free port the OS offered was taken before moto_server bound it (${EmulatorDefaults.PORT_ATTEMPTS} tries).`,
+  );
+}
+
+export interface EnsuredEmulator {
+  readonly info: EmulatorInfo;
+  /** True when an emulator from an earlier deploy:local was still running and is reused. */
+  readonly reused: boolean;
+  /** Set when a state file was moved aside because the emulator that held its resources is gone. */
+  readonly staleStateMovedTo?: string;
+}
+
+/**
+ * The emulator for a deployment: the running one recorded in `emulator.json`, or a new one. moto keeps
+ * everything in memory, so when the recorded emulator is gone the resources in the state file are gone
+ * too: that state is moved aside (never deleted) and the deployment starts afresh.
+ */
+export async function ensureEmulator(
+  layout: LocalLayout,
+  target: { accountId: string; region: string },
+): Promise<EnsuredEmulator> {
+  mkdirSync(layout.emulatorDir, { recursive: true, mode: 0o700 });
+  const running = await runningEmulator(layout);
+  if (running) {
+    if (running.accountId !== target.accountId || running.region !== target.region) {
+      throw new LocalDeployError(
+        'start emulator',
+        `the running emulator (pid ${running.pid}) serves account ${running.accountId} in ${running.region}, ` +
+          `but the local stack is for ${target.accountId} in ${target.region}. Run \`npm run destroy:local\` first.`,
+      );
+    }
+    return { info: running, reused: true };
+  }
+  const recorded = readEmulatorInfo(layout);
+  if (recorded && isAlive(recorded.pid)) killGroup(recorded.pid, 'SIGKILL');
+  rmSync(layout.emulatorFile, { force: true });
+  let staleStateMovedTo: string | undefined;
+  if (hasResources(layout.stateFile)) {
+    staleStateMovedTo = `${layout.stateFile}.lost-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    renameSync(layout.stateFile, staleStateMovedTo);
+    rmSync(`${layout.stateFile}.backup`, { force: true });
+  }
+  const info = await startEmulator(layout, target);
+  return staleStateMovedTo ? { info, reused: false, staleStateMovedTo } : { info, reused: false };
+}
+
+/** True when the state file records at least one resource. */
+export function hasResources(stateFile: string): boolean {
+  if (!existsSync(stateFile)) return false;
+  try {
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { resources?: unknown[] };
+    return (state.resources?.length ?? 0) > 0;
+  } catch {
+    return true;
+  }
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    // Detached: the server leads its own process group.
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** Stops the recorded emulator (TERM, then KILL after a grace period). Returns whether one was running. */
+export async function stopEmulator(layout: LocalLayout): Promise<boolean> {
+  const info = readEmulatorInfo(layout);
+  if (!info) return false;
+  const wasAlive = isAlive(info.pid);
+  if (wasAlive) {
+    killGroup(info.pid, 'SIGTERM');
+    const deadline = Date.now() + EmulatorDefaults.STOP_GRACE_MS;
+    while (isAlive(info.pid) && Date.now() < deadline) await sleep(100);
+    if (isAlive(info.pid)) killGroup(info.pid, 'SIGKILL');
+    while (isAlive(info.pid)) await sleep(50);
+  }
+  rmSync(layout.emulatorFile, { force: true });
+  return wasAlive;
+}

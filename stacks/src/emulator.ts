@@ -1,0 +1,148 @@
+import type { AwsProviderEndpoints } from '@cdktf/provider-aws/lib/provider';
+import { type EnvironmentConfig, environments } from './config';
+
+/**
+ * The local stack: the dev configuration deployed to a moto server on this machine (`npm run
+ * deploy:local`). It differs from dev only in where the provider sends its calls and in the gaps below.
+ */
+export const LOCAL_STACK_NAME = 'secure-lambda-local';
+
+/** The Terraform variable that carries the emulator's URL (`http://127.0.0.1:<port>`), set at plan time. */
+export const EMULATOR_ENDPOINT_VARIABLE = 'emulator_endpoint';
+
+/**
+ * Provider `endpoints` keys (cdktf's camelCase names) for every service the platform stack calls, all pointed at the emulator, so
+ * that no call of a local deployment can reach AWS. `sts` is the provider's own identity check. A system
+ * test checks that every resource type of the local stack maps to one of these.
+ */
+export const EMULATED_SERVICES = [
+  'cloudwatch',
+  'ec2',
+  'iam',
+  'kms',
+  'lambda',
+  'logs',
+  'route53Resolver',
+  's3',
+  'signer',
+  'sns',
+  'sqs',
+  'sts',
+] as const satisfies readonly (keyof AwsProviderEndpoints)[];
+
+export type EmulatorGapId =
+  | 'dns-firewall'
+  | 'code-signing'
+  | 'bucket-policy-conditions'
+  | 'lambda-config-read-back'
+  | 'sg-rule-description-read-back';
+
+/**
+ * A difference between the local stack and dev, forced by the emulator:
+ * - `missing-api`: the emulator cannot create the feature, so the local stack leaves it out;
+ * - `not-read-back`: the emulator accepts a setting but never reports it back, so every plan would show it
+ *   as a change; the local stack still sends it on create and ignores changes to it afterwards.
+ */
+export interface EmulatorGap {
+  readonly id: EmulatorGapId;
+  readonly kind: 'unsupported' | 'not-read-back';
+  /** The dev feature, as a reviewer would name it. */
+  readonly feature: string;
+  /** What the local stack does instead. */
+  readonly localBehaviour: string;
+  /** Why: what the emulator answered when asked for the feature (re-checked by every deploy:local). */
+  readonly reason: string;
+  /** For `not-read-back`: the attributes whose changes the local stack ignores, per resource type. */
+  readonly ignoreChanges?: readonly {
+    readonly resourceType: string;
+    readonly attributes: readonly string[];
+  }[];
+}
+
+/**
+ * The one list of differences between the local stack and dev. Each entry was found by applying the dev
+ * configuration to moto 5.2.5 (and planning again) and is re-probed by every `deploy:local`
+ * (packages/local-aws/src/probes.ts): when the emulator starts to support a feature, the deploy says so
+ * and the entry should go.
+ *
+ * Everything else of dev, including the key policy, bucket policies (TLS-only, SSE-KMS-only), the VPC,
+ * NACLs, security groups, endpoints, flow logs, alarms and log encryption, is deployed unchanged.
+ */
+export const EMULATOR_GAPS: readonly EmulatorGap[] = [
+  {
+    id: 'dns-firewall',
+    kind: 'unsupported',
+    feature:
+      'Route 53 Resolver DNS Firewall on the VPC (domain lists, rule group, rules, association, config)',
+    localBehaviour: 'not created; the VPC resolver is unfiltered',
+    reason:
+      'moto does not implement the DNS Firewall APIs: CreateFirewallDomainList answers HTTP 500 ' +
+      'NotImplementedError, and the provider retries it until its timeout.',
+  },
+  {
+    id: 'code-signing',
+    kind: 'unsupported',
+    feature:
+      'Lambda code signing (Signer profile, signing jobs, code-signing config with Enforce on the functions)',
+    localBehaviour: 'functions deploy their unsigned bundle directly; no signing config is attached',
+    reason:
+      'moto has no Lambda code-signing config API (POST /2020-04-22/code-signing-configs answers HTTP 404) ' +
+      'and no Signer signing jobs, so a function cannot reference a config or deploy from a signed object.',
+  },
+  {
+    id: 'bucket-policy-conditions',
+    kind: 'unsupported',
+    feature:
+      'S3 bucket policies (deny non-TLS and TLS < 1.2, deny other KMS keys, deny SSE-S3 and SSE-C overrides)',
+    localBehaviour:
+      'not attached; default SSE-KMS encryption with the stack key, public access blocks, ownership controls ' +
+      'and versioning stay as in dev',
+    reason:
+      'moto 5.2.5 ignores the request context in bucket policies and treats any statement whose condition ' +
+      'does not match as an explicit deny (moto/iam/access_control.py), so every conditional Deny blocks ' +
+      'every object read and write: a TLS PutObject with the bucket default encryption answers HTTP 403.',
+  },
+  {
+    id: 'lambda-config-read-back',
+    kind: 'not-read-back',
+    feature:
+      "Lambda functions' dead-letter queue and logging config (JSON logs into the KMS-encrypted log group)",
+    localBehaviour:
+      'sent on create; later changes to them are ignored (the log group itself is deployed as in dev)',
+    reason:
+      'moto stores neither DeadLetterConfig nor LoggingConfig: GetFunction never returns them, so every plan ' +
+      'would show both as added again.',
+    ignoreChanges: [
+      { resourceType: 'aws_lambda_function', attributes: ['dead_letter_config', 'logging_config'] },
+    ],
+  },
+  {
+    id: 'sg-rule-description-read-back',
+    kind: 'not-read-back',
+    feature: 'descriptions of the security group rules',
+    localBehaviour:
+      'sent on create; later changes to them are ignored (ports, protocols and peers are compared)',
+    reason:
+      'moto does not return Description from DescribeSecurityGroupRules, so every plan would re-add it.',
+    ignoreChanges: [
+      { resourceType: 'aws_vpc_security_group_egress_rule', attributes: ['description'] },
+      { resourceType: 'aws_vpc_security_group_ingress_rule', attributes: ['description'] },
+    ],
+  },
+];
+
+/** What the local stack is built from: the dev environment, renamed. */
+export const localEnvironment: EnvironmentConfig = { ...environments.dev, name: 'local' };
+
+/**
+ * Settings that make a PlatformStack an emulator deployment: the endpoint variable and the gaps to leave
+ * out. Only the local stack passes these.
+ */
+export interface EmulatorTarget {
+  readonly gaps: readonly EmulatorGap[];
+  /**
+   * Zip to deploy per app instead of `apps/<app>/dist/<app>.zip`, e.g. a candidate build to try locally
+   * (`deploy:local --bundle crypto-api=path.zip`).
+   */
+  readonly bundles?: Readonly<Record<string, string>>;
+}
