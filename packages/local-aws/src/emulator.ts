@@ -61,7 +61,8 @@ export function emulatorRequest(
   });
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process exists (signal 0; EPERM means it exists but belongs to someone else). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -16,7 +16,7 @@ export {
   localFunctionName,
   planLocal,
 } from './deploy';
-export { type EmulatorInfo, runningEmulator, stopEmulator } from './emulator';
+export { type EmulatorInfo, isAlive, runningEmulator, stopEmulator } from './emulator';
 export { LocalDeployError, type LocalStep, SmokeCheckError } from './errors';
 export { DEFAULT_LOCAL_DIR, type LocalLayout, localLayout } from './layout';
 export { PROBES, type ProbeResult } from './probes';

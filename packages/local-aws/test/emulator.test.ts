@@ -1,0 +1,143 @@
+import { execFile } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { EMULATOR_GAPS } from '@secure-lambda/stacks/dist/emulator';
+import { appBundles, destroyLocal, LOCAL_APPS } from '../src/deploy';
+import {
+  emulatorRequest,
+  ensureEmulator,
+  isAlive,
+  readEmulatorInfo,
+  runningEmulator,
+  stopEmulator,
+} from '../src/emulator';
+import { LocalDeployError } from '../src/errors';
+import { localLayout, REPO_ROOT } from '../src/layout';
+import { PROBES } from '../src/probes';
+
+const TARGET = { accountId: '111111111111', region: 'eu-west-1' };
+
+describe('the local emulator (real moto_server, detached, HTTPS on 127.0.0.1)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'local-aws-emulator-'));
+  });
+  afterAll(async () => {
+    await stopEmulator(localLayout(dir));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('starts once, is reused, serves the stack account over TLS only, and stops', async () => {
+    const layout = localLayout(dir);
+    const started = await ensureEmulator(layout, TARGET);
+    expect(started.reused).toBe(false);
+    expect(started.info.endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const ca = readFileSync(started.info.certFile, 'utf8');
+    const config = await emulatorRequest(`${started.info.endpoint}/moto-api/config`, ca);
+    expect(config.status).toBeGreaterThanOrEqual(200);
+    expect(config.status).toBeLessThan(300);
+    // Without the emulator's certificate the TLS handshake fails: nothing is trusted by accident.
+    await expect(emulatorRequest(`${started.info.endpoint}/moto-api/config`, '')).rejects.toThrow();
+    // The TLS key is readable by its owner only.
+    expect(statSync(layout.keyFile).mode & 0o077).toBe(0);
+
+    const again = await ensureEmulator(layout, TARGET);
+    expect(again).toEqual({ info: started.info, reused: true });
+    await expect(ensureEmulator(layout, { ...TARGET, accountId: '222222222222' })).rejects.toThrow(
+      /serves account 111111111111/,
+    );
+
+    expect(await stopEmulator(layout)).toBe(true);
+    expect(isAlive(started.info.pid)).toBe(false);
+    expect(readEmulatorInfo(layout)).toBeUndefined();
+    expect(await runningEmulator(layout)).toBeUndefined();
+  });
+
+  test('when the emulator died, its state is moved aside (never deleted) and a fresh one starts', async () => {
+    const layout = localLayout(dir);
+    const first = await ensureEmulator(layout, TARGET);
+    mkdirSync(layout.stackDir, { recursive: true });
+    writeFileSync(layout.stateFile, JSON.stringify({ version: 4, resources: [{ type: 'aws_s3_bucket' }] }));
+    process.kill(-first.info.pid, 'SIGKILL');
+    while (isAlive(first.info.pid)) await new Promise((r) => setTimeout(r, 50));
+
+    const second = await ensureEmulator(layout, TARGET);
+    expect(second.reused).toBe(false);
+    expect(second.info.pid).not.toBe(first.info.pid);
+    expect(second.staleStateMovedTo).toMatch(/\.tfstate\.lost-/);
+    expect(existsSync(layout.stateFile)).toBe(false);
+    expect(JSON.parse(readFileSync(second.staleStateMovedTo as string, 'utf8')).resources).toHaveLength(1);
+    await stopEmulator(layout);
+  });
+
+  test('destroy:local with no emulator running destroys nothing and moves a stale state aside', async () => {
+    const layout = localLayout(dir);
+    writeFileSync(layout.stateFile, JSON.stringify({ version: 4, resources: [{ type: 'aws_kms_key' }] }));
+    const lines: string[] = [];
+    const report = await destroyLocal({ localDir: dir, log: (l) => lines.push(l) });
+    expect(report.destroyed).toBe(0);
+    expect(report.emulatorStopped).toBe(false);
+    expect(report.staleStateMovedTo).toMatch(/\.lost-/);
+    expect(lines.join('\n')).toMatch(/no emulator is running/);
+    expect(readdirSync(layout.stackDir).filter((f) => f.includes('.lost-')).length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('prerequisites and usage', () => {
+  test('every emulator gap has a probe', () => {
+    expect(Object.keys(PROBES).sort()).toEqual(EMULATOR_GAPS.map((g) => g.id).sort());
+  });
+
+  test('the README lists exactly the gaps of stacks/src/emulator.ts', () => {
+    const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| `([a-z-]+)` +\|/gm)].map((m) => m[1]);
+    expect(rows.sort()).toEqual(EMULATOR_GAPS.map((g) => g.id).sort());
+  });
+
+  test('an unknown app or a missing bundle is a typed error naming the step and what to do', () => {
+    const unknown = (() => {
+      try {
+        appBundles({ 'no-such-app': '/tmp/x.zip' });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(unknown).toBeInstanceOf(LocalDeployError);
+    expect((unknown as LocalDeployError).step).toBe('check prerequisites');
+    expect((unknown as Error).message).toMatch(/unknown app\(s\) no-such-app.*object-processor, crypto-api/);
+    expect(() => appBundles({ 'crypto-api': '/nonexistent/crypto-api.zip' })).toThrow(
+      /step "check prerequisites" failed \(crypto-api\): \/nonexistent\/crypto-api\.zip does not exist/,
+    );
+    expect(LOCAL_APPS).toEqual(['object-processor', 'crypto-api']);
+  });
+
+  test.each([
+    [['frobnicate'], /unknown command frobnicate/],
+    [['deploy', '--bundle', 'crypto-api'], /--bundle takes APP=ZIP/],
+    [['destroy', '--bundle', 'a=b'], /unknown option --bundle/],
+    [[], /a command is required/],
+  ])('the CLI rejects %j with exit code 2', async (args, message) => {
+    const cli = path.join(__dirname, '..', 'src', 'cli.ts');
+    const result = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', cli, ...args],
+        { cwd: path.join(__dirname, '..') },
+        (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }),
+      );
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toContain('usage: secure-lambda-local');
+  });
+});
