@@ -1,4 +1,4 @@
-import type { FunctionAlarmOptions } from '@secure-lambda/constructs';
+import type { DeploymentStrategy, FunctionAlarmOptions } from '@secure-lambda/constructs';
 
 /** Where Terraform keeps state. Local by default; S3 with locking and encryption when configured. */
 export type BackendConfig =
@@ -25,6 +25,8 @@ export interface EnvironmentConfig {
   /** Unset on accounts whose concurrency limit is too small to reserve any. */
   readonly reservedConcurrency?: number;
   readonly alarms: FunctionAlarmOptions;
+  /** How new versions reach `live` in this environment (`secure-lambda release` starts the rollout). */
+  readonly deployment: DeploymentStrategy;
   readonly backend: BackendConfig;
 }
 
@@ -39,6 +41,8 @@ export const environments: Readonly<Record<'dev' | 'prod', EnvironmentConfig>> =
     logRetentionDays: 365,
     reservedConcurrency: 5,
     alarms: { errors: 5, throttles: 5, p99DurationOfTimeout: 0.9, deadLetterMessages: 1 },
+    // Terraform moves the alias on apply: fast feedback, and `secure-lambda rollback` still works.
+    deployment: { type: 'all-at-once' },
     backend: { type: 'local' },
   },
   prod: {
@@ -50,6 +54,8 @@ export const environments: Readonly<Record<'dev' | 'prod', EnvironmentConfig>> =
     logRetentionDays: 365,
     reservedConcurrency: 20,
     alarms: { errors: 1, throttles: 1, p99DurationOfTimeout: 0.8, deadLetterMessages: 1 },
+    // 10% of traffic for 5 minutes, then the rest; errors or throttles of the new version roll it back.
+    deployment: { type: 'canary', percent: 10, minutes: 5 },
     backend: { type: 'local' },
   },
 };

@@ -27,6 +27,37 @@ import {
   type EmulatorTarget,
 } from './emulator';
 
+/**
+ * The `release` output: per function (keyed by app), its name, alias, strategy and, with CodeDeploy, the
+ * application, deployment group and rollback alarms. Version 1 of the format; `secure-lambda` checks it.
+ */
+export function releaseManifest(env: EnvironmentConfig, functions: readonly SecureFunction[]) {
+  return {
+    format: 1,
+    region: env.region,
+    accountId: env.accountId,
+    functions: Object.fromEntries(
+      functions.map((fn) => [
+        fn.node.id,
+        {
+          functionName: fn.function.functionName,
+          alias: fn.alias.name,
+          strategy: fn.deploymentStrategy,
+          ...(fn.deployment
+            ? {
+                codedeploy: {
+                  application: fn.deployment.application.name,
+                  deploymentGroup: fn.deployment.deploymentGroup.deploymentGroupName,
+                  alarms: fn.deployment.alarms.map((alarm) => alarm.alarmName),
+                },
+              }
+            : {}),
+        },
+      ]),
+    ),
+  };
+}
+
 /** Bundles ship their source maps; this makes stack traces point at the TypeScript sources. */
 const SOURCE_MAPS = '--enable-source-maps';
 
@@ -124,6 +155,7 @@ export class PlatformStack extends TerraformStack {
       network,
       logRetentionDays: env.logRetentionDays,
       alarms: env.alarms,
+      deployment: env.deployment,
       ...(codeSigning ? { codeSigning } : {}),
       ...(env.reservedConcurrency === undefined ? {} : { reservedConcurrency: env.reservedConcurrency }),
       ...where,
@@ -162,6 +194,10 @@ export class PlatformStack extends TerraformStack {
       new TerraformOutput(this, `${fn.node.id}-function-name`, { value: fn.function.functionName });
       new TerraformOutput(this, `${fn.node.id}-alias-arn`, { value: fn.alias.aliasArn });
     }
+    new TerraformOutput(this, 'release', {
+      description: 'What `secure-lambda release|rollback|status|prune` needs to know about each function.',
+      value: releaseManifest(env, this.functions),
+    });
     new TerraformOutput(this, 'crypto-api-url', { value: url.functionUrl });
     new TerraformOutput(this, 'key-arn', { value: key.keyArn });
     new TerraformOutput(this, 'input-bucket-name', { value: input.bucketName });

@@ -68,7 +68,41 @@ describe('PlatformStack', () => {
       'object-processor-alias-arn',
       'object-processor-function-name',
       'output-bucket-name',
+      'release',
     ]);
+  });
+
+  test('release output: dev is all-at-once, prod a 10%/5 min canary with its CodeDeploy group and alarms', () => {
+    const release = (env: EnvironmentConfig) =>
+      (synth(env).json.output!.release as { value: Record<string, unknown> }).value as {
+        format: number;
+        region: string;
+        functions: Record<
+          string,
+          { functionName: string; alias: string; strategy: unknown; codedeploy?: unknown }
+        >;
+      };
+    const dev = release(environments.dev);
+    expect(dev.format).toBe(1);
+    expect(dev.region).toBe('eu-west-1');
+    expect(Object.keys(dev.functions).sort()).toEqual(['crypto-api', 'object-processor']);
+    for (const fn of Object.values(dev.functions)) {
+      expect(fn.strategy).toEqual({ type: 'all-at-once' });
+      expect(fn.alias).toBe('live');
+      expect(fn.codedeploy).toBeUndefined();
+    }
+    const prod = release(environments.prod);
+    for (const fn of Object.values(prod.functions)) {
+      expect(fn.strategy).toEqual({ type: 'canary', percent: 10, minutes: 5 });
+      expect(fn.codedeploy).toEqual({
+        application: expect.stringMatching(/^\$\{aws_codedeploy_app\./),
+        deploymentGroup: expect.stringMatching(/^\$\{aws_codedeploy_deployment_group\./),
+        alarms: [
+          expect.stringMatching(/new-version-errors.*\.alarm_name\}$/),
+          expect.stringMatching(/new-version-throttles.*\.alarm_name\}$/),
+        ],
+      });
+    }
   });
 
   test('concurrency and retention come from each environment; unset concurrency stays unreserved', () => {

@@ -76,8 +76,11 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s', (_name, stack) => {
       const aliases = referencing(stack, 'aws_lambda_alias', 'function_name', address);
       expect(aliases.map((a) => a.name)).toEqual(['live']);
       expect(String(aliases[0]!.function_version)).toContain(`${address}.version`);
-      const alarms = resourcesOf(stack, 'aws_cloudwatch_metric_alarm').filter(([, a]) =>
-        constructPath(a).startsWith(constructPath(fn).replace(/\/function$/, '/')),
+      // The function's own alarms; a progressive deployment adds its own (checked below).
+      const alarms = resourcesOf(stack, 'aws_cloudwatch_metric_alarm').filter(
+        ([, a]) =>
+          constructPath(a).startsWith(constructPath(fn).replace(/\/function$/, '/')) &&
+          !constructPath(a).includes('/deployment/'),
       );
       expect(alarms.map(([, a]) => a.metric_name).sort()).toEqual([
         'ApproximateNumberOfMessagesVisible',
@@ -86,6 +89,49 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s', (_name, stack) => {
         'Throttles',
       ]);
       for (const [, alarm] of alarms) expect((alarm.alarm_actions as string[]).length).toBeGreaterThan(0);
+    }
+  });
+
+  test('every CodeDeploy deployment: rolls back on failure and on alarms that watch only the new version', () => {
+    const groups = resourcesOf(stack, 'aws_codedeploy_deployment_group');
+    if (stack.name.endsWith('-prod')) {
+      // prod releases every function as a canary.
+      expect(groups.length).toBe(resourcesOf(stack, 'aws_lambda_function').length);
+    }
+    const alarmsByAddress = new Map(resourcesOf(stack, 'aws_cloudwatch_metric_alarm'));
+    for (const [, group] of groups) {
+      expect(group.auto_rollback_configuration).toEqual({
+        enabled: true,
+        events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'],
+      });
+      expect(group.deployment_style).toEqual({
+        deployment_option: 'WITH_TRAFFIC_CONTROL',
+        deployment_type: 'BLUE_GREEN',
+      });
+      const { enabled, alarms } = group.alarm_configuration as { enabled: boolean; alarms: string[] };
+      expect(enabled).toBe(true);
+      expect(alarms.length).toBeGreaterThanOrEqual(2);
+      const metrics: string[] = [];
+      for (const reference of alarms) {
+        const address = /^\$\{(aws_cloudwatch_metric_alarm\.[^.]+)\.alarm_name\}$/.exec(reference)?.[1];
+        const alarm = alarmsByAddress.get(address as string);
+        expect(alarm).toBeDefined();
+        const dimensions = alarm?.dimensions as Record<string, string>;
+        expect(dimensions.ExecutedVersion).toMatch(/^\$\{aws_lambda_function\.[^.]+\.version\}$/);
+        expect(dimensions.Resource).toBe(`${dimensions.FunctionName}:live`);
+        metrics.push(String(alarm?.metric_name));
+      }
+      expect(metrics.sort()).toEqual(['Errors', 'Throttles']);
+      // CodeDeploy moves the alias: Terraform must ignore its version and routing.
+      const appAddress = /^\$\{(aws_codedeploy_app\.[^.]+)\.name\}$/.exec(String(group.app_name))?.[1];
+      const app = resourcesOf(stack, 'aws_codedeploy_app').find(([address]) => address === appAddress)?.[1];
+      expect(app?.compute_platform).toBe('Lambda');
+      const alias = resourcesOf(stack, 'aws_lambda_alias').find(([, a]) =>
+        constructPath(a).startsWith(constructPath(app as Block).replace(/\/deployment\/application$/, '/')),
+      )?.[1];
+      expect(alias?.lifecycle).toEqual({
+        ignore_changes: ['description', 'function_version', 'routing_config'],
+      });
     }
   });
 
@@ -337,6 +383,9 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s', (_name, stack) => {
       'aws_route53_resolver_firewall_rule',
       'aws_route53_resolver_firewall_rule_group',
       'aws_route53_resolver_firewall_rule_group_association',
+      'aws_codedeploy_app',
+      'aws_codedeploy_deployment_group',
+      'aws_codedeploy_deployment_config',
     ]);
     const unknown = [...new Set(allResources(stack).map(([type]) => type))].filter((t) => !known.has(t));
     expect(unknown).toEqual([]);

@@ -30,7 +30,17 @@ export interface PolicyStatement {
 }
 
 /** AWS services a grantee reaches, so a private network can create exactly the endpoints it needs. */
-export type AwsService = 'kms' | 'logs' | 's3' | 'sqs' | 'sns' | 'monitoring' | 'xray' | 'lambda' | 'sts';
+export type AwsService =
+  | 'kms'
+  | 'logs'
+  | 's3'
+  | 'sqs'
+  | 'sns'
+  | 'monitoring'
+  | 'xray'
+  | 'lambda'
+  | 'sts'
+  | 'codedeploy';
 
 /** Anything with an IAM role that grants can add statements to (a `SecureFunction`). */
 export interface IGrantee {

@@ -18,6 +18,14 @@ export {
   sid,
 } from './grants';
 export { PrivateNetwork, type PrivateNetworkProps } from './private-network';
+export {
+  type DeploymentHooks,
+  type DeploymentStrategy,
+  type IHookFunction,
+  ProgressiveDeployment,
+  type ProgressiveDeploymentProps,
+  strategyProblem,
+} from './progressive-deployment';
 export { type BucketGrantOptions, SecureBucket, type SecureBucketProps } from './secure-bucket';
 export {
   bundleHash,

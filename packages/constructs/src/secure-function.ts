@@ -18,8 +18,9 @@ import type { CodeSigning } from './code-signing';
 import { Defaults, LOG_RETENTION_VALUES } from './constants';
 import type { EncryptionKey } from './encryption-key';
 import { BundleNotFoundError, InvalidPropError } from './errors';
-import type { AwsService, IGrantee, PolicyStatement } from './grants';
+import { type AwsService, type IGrantee, type PolicyStatement, sid } from './grants';
 import { PolicyDocument } from './private/policy-document';
+import { type DeploymentStrategy, type IHookFunction, ProgressiveDeployment } from './progressive-deployment';
 import { VersionedAlias } from './versioned-alias';
 
 /** What a function needs from its network (a `PrivateNetwork`). */
@@ -94,9 +95,26 @@ export interface SecureFunctionProps {
   readonly codeSigning?: CodeSigning;
   /**
    * Let a deployment service move the `live` alias (Terraform then ignores its version).
-   * @default false
+   * @default true with a canary or linear `deployment`, else false
    */
   readonly aliasManagedByDeployments?: boolean;
+  /**
+   * How new versions reach `live`: with Terraform at once, or through CodeDeploy as a canary or in
+   * linear steps, rolled back automatically by alarms on the new version.
+   * @default { type: 'all-at-once' }
+   */
+  readonly deployment?: DeploymentStrategy;
+  /**
+   * Functions CodeDeploy invokes before and after the traffic shift (canary and linear only). Each may
+   * invoke versions of this function and report to this deployment group, nothing more.
+   * @default no hooks
+   */
+  readonly deploymentHooks?: { readonly preTraffic?: SecureFunction; readonly postTraffic?: SecureFunction };
+}
+
+/** A SecureFunction as a deployment hook. */
+function hookOf(fn: SecureFunction): IHookFunction {
+  return { functionName: fn.function.functionName, functionArn: fn.function.arn };
 }
 
 /** Base64 SHA-256 of a file, the form `source_code_hash` expects. */
@@ -127,6 +145,10 @@ export class SecureFunction extends Construct implements IGrantee {
   readonly securityGroup: SecurityGroup;
   readonly deadLetterQueue: SqsQueue;
   readonly alias: VersionedAlias;
+  /** How new versions reach `live`. */
+  readonly deploymentStrategy: DeploymentStrategy;
+  /** The CodeDeploy application, group and alarms, with a canary or linear strategy. */
+  readonly deployment?: ProgressiveDeployment;
   readonly alarmTopicArn: string;
   readonly alarms: readonly CloudwatchMetricAlarm[];
   readonly functionName: string;
@@ -144,6 +166,7 @@ export class SecureFunction extends Construct implements IGrantee {
     const timeout = props.timeout ?? Defaults.LAMBDA_TIMEOUT_SECONDS;
     this.functionName = props.functionName;
     this.#network = props.network;
+    const strategy: DeploymentStrategy = props.deployment ?? { type: 'all-at-once' };
     const functionArn = `arn:${partition}:lambda:${props.region}:${props.accountId}:function:${props.functionName}`;
 
     // Log group first, named as Lambda expects, so nothing else ever creates it unencrypted.
@@ -332,7 +355,7 @@ export class SecureFunction extends Construct implements IGrantee {
     this.alias = new VersionedAlias(this, 'live', {
       functionName: this.function.functionName,
       functionVersion: this.function.version,
-      managedByDeployments: props.aliasManagedByDeployments ?? false,
+      managedByDeployments: props.aliasManagedByDeployments ?? strategy.type !== 'all-at-once',
     });
 
     this.alarmTopicArn =
@@ -342,6 +365,16 @@ export class SecureFunction extends Construct implements IGrantee {
         kmsMasterKeyId: props.key.keyArn,
       }).arn;
     this.alarms = this.#createAlarms(props, timeout, functionArn);
+    this.deploymentStrategy = strategy;
+    if (strategy.type !== 'all-at-once') {
+      this.deployment = this.#progressiveDeployment(props, strategy, functionArn);
+    } else if (props.deploymentHooks?.preTraffic || props.deploymentHooks?.postTraffic) {
+      throw new InvalidPropError(
+        this.node.path,
+        'deploymentHooks',
+        'hooks run inside a CodeDeploy deployment: set deployment to a canary or linear strategy, or drop the hooks.',
+      );
+    }
   }
 
   /**
@@ -407,6 +440,55 @@ export class SecureFunction extends Construct implements IGrantee {
         prefixListId: this.#network.s3PrefixListId,
       });
     }
+  }
+
+  #progressiveDeployment(
+    props: SecureFunctionProps,
+    strategy: Exclude<DeploymentStrategy, { type: 'all-at-once' }>,
+    functionArn: string,
+  ): ProgressiveDeployment {
+    const hooks = props.deploymentHooks ?? {};
+    const pre = hooks.preTraffic ? hookOf(hooks.preTraffic) : undefined;
+    const post =
+      hooks.postTraffic === hooks.preTraffic
+        ? pre
+        : hooks.postTraffic
+          ? hookOf(hooks.postTraffic)
+          : undefined;
+    const deployment = new ProgressiveDeployment(this, 'deployment', {
+      functionName: props.functionName,
+      functionArn,
+      aliasName: this.alias.name,
+      functionVersion: this.function.version,
+      strategy,
+      accountId: props.accountId,
+      region: props.region,
+      ...(props.partition ? { partition: props.partition } : {}),
+      alarmTopicArn: this.alarmTopicArn,
+      errorThreshold: props.alarms?.errors ?? 1,
+      throttleThreshold: props.alarms?.throttles ?? 1,
+      hooks: {
+        ...(pre ? { preTraffic: pre } : {}),
+        ...(post ? { postTraffic: post } : {}),
+      },
+    });
+    for (const hook of [hooks.preTraffic, hooks.postTraffic]) {
+      if (!hook) continue;
+      hook.addToRolePolicy({
+        sid: 'ReportDeploymentHookStatus',
+        actions: ['codedeploy:PutLifecycleEventHookExecutionStatus'],
+        resources: [deployment.deploymentGroupArn],
+      });
+      hook.addToRolePolicy({
+        sid: sid('InvokeVersionsOf', props.functionName),
+        actions: ['lambda:InvokeFunction'],
+        // The version under test is only known when the deployment starts.
+        resources: [`${functionArn}:*`],
+      });
+      hook.useService('lambda');
+      hook.useService('codedeploy');
+    }
+    return deployment;
   }
 
   #createAlarms(props: SecureFunctionProps, timeout: number, functionArn: string): CloudwatchMetricAlarm[] {

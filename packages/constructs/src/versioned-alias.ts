@@ -38,10 +38,14 @@ export class VersionedAlias extends Construct {
       description: 'Callers invoke this alias; it points at a published version.',
       functionName: props.functionName,
       functionVersion: props.functionVersion,
-      // cdktf copies ignore_changes verbatim, so these are Terraform's snake_case names.
-      ...(props.managedByDeployments
-        ? { lifecycle: { ignoreChanges: ['function_version', 'routing_config'] } }
-        : {}),
+      // cdktf copies ignore_changes verbatim, so these are Terraform's snake_case names. The description
+      // holds the release record `secure-lambda release` writes (the version it replaced), kept in AWS so
+      // anyone can roll back; Terraform must not wipe it.
+      lifecycle: {
+        ignoreChanges: props.managedByDeployments
+          ? ['description', 'function_version', 'routing_config']
+          : ['description'],
+      },
     });
     this.aliasArn = this.alias.arn;
   }

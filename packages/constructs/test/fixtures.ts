@@ -1,4 +1,4 @@
-import type { IGrantee, PolicyStatement } from '../src';
+import type { AwsService, IFunctionNetwork, IGrantee, PolicyStatement } from '../src';
 
 export type RecordingGrantee = IGrantee & { statements: PolicyStatement[]; services: string[] };
 
@@ -18,6 +18,26 @@ export function fakeGrantee(): RecordingGrantee {
     },
     useService(service) {
       if (!services.includes(service)) services.push(service);
+    },
+  };
+}
+
+/** A network double for SecureFunction: records the services and the security groups it is told about. */
+export function fakeNetwork(): IFunctionNetwork & { used: AwsService[]; allowed: string[] } {
+  const used: AwsService[] = [];
+  const allowed: string[] = [];
+  return {
+    vpcId: 'vpc-123',
+    privateSubnetIds: ['subnet-a', 'subnet-b'],
+    endpointSecurityGroupId: 'sg-endpoints',
+    s3PrefixListId: 'pl-s3',
+    used,
+    allowed,
+    useService(service) {
+      if (!used.includes(service)) used.push(service);
+    },
+    allowFrom(_sg, label) {
+      allowed.push(label);
     },
   };
 }

@@ -24,6 +24,7 @@ export const ENDPOINT_SERVICES: Readonly<Record<AwsService, EndpointServiceSpec>
   xray: { type: 'Interface', iamPrefix: 'xray' },
   lambda: { type: 'Interface', iamPrefix: 'lambda' },
   sts: { type: 'Interface', iamPrefix: 'sts' },
+  codedeploy: { type: 'Interface', iamPrefix: 'codedeploy' },
 };
 
 /** `com.amazonaws.<region>.<service>`: the endpoint service name of the commercial and GovCloud partitions. */
