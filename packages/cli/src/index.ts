@@ -1,0 +1,47 @@
+/**
+ * `@secure-lambda/cli`: the `secure-lambda` command (release, rollback, status, prune) and its parts, for
+ * scripts that want them as functions.
+ */
+export { ACTIVE_STATUSES, type AwsPortOptions, awsPort, MAX_ATTEMPTS } from './aws-port';
+export { parseArgs, run } from './cli';
+export {
+  appSpecFor,
+  type CommandContext,
+  type FunctionStatus,
+  formatStatus,
+  type PruneResult,
+  prune,
+  type ReleaseResult,
+  type RollbackResult,
+  release,
+  rollback,
+  status,
+} from './commands';
+export {
+  AccessDeniedError,
+  AliasNotFoundError,
+  AwsFailureError,
+  CliError,
+  CliErrorCode,
+  type CliErrorCodeValue,
+  DeploymentInProgressError,
+  FunctionNotFoundError,
+  NoCredentialsError,
+  NoPreviousVersionError,
+  NothingToReleaseError,
+  OutputsMissingError,
+  ReleaseRolledBackError,
+  ThrottledError,
+  toCliError,
+  UsageError,
+} from './errors';
+export {
+  parseManifest,
+  type ReleaseManifest,
+  type ReleaseTarget,
+  readManifest,
+  type Strategy,
+} from './manifest';
+export type { AliasView, DeploymentStatus, DeploymentView, LifecycleEventView, ReleasePort } from './port';
+export { formatRecord, parseRecord, type ReleaseRecord } from './record';
+export { trafficTo, type WaitOptions, waitForDeployment } from './wait';
