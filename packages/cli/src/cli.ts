@@ -109,12 +109,20 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   };
 }
 
+/**
+ * Fake credentials for the emulator of `npm run deploy:local` (moto accepts any and serves the stack's
+ * account), so no real credentials are ever sent to it.
+ */
+const EMULATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
 /** The emulator of `npm run deploy:local`, for the local stack when no endpoint is given. */
-function localEmulator(): { endpoint: string; caFile: string } | undefined {
+function localEmulator():
+  | { endpoint: string; caFile: string; credentials: typeof EMULATOR_CREDENTIALS }
+  | undefined {
   const file = path.join(REPO_ROOT, '.local', 'emulator', 'emulator.json');
   if (!existsSync(file)) return undefined;
   const info = JSON.parse(readFileSync(file, 'utf8')) as { endpoint: string; certFile: string };
-  return { endpoint: info.endpoint, caFile: info.certFile };
+  return { endpoint: info.endpoint, caFile: info.certFile, credentials: EMULATOR_CREDENTIALS };
 }
 
 export async function run(
@@ -124,9 +132,11 @@ export async function run(
   const args = parseArgs(argv);
   const manifest = readManifest(args.stack, args.outputs ? { outputsFile: args.outputs } : {});
   const targets = selectFunctions(manifest, args.function);
-  const emulator =
+  const emulator:
+    | { endpoint: string; caFile?: string; credentials?: typeof EMULATOR_CREDENTIALS }
+    | undefined =
     args.endpoint !== undefined
-      ? { endpoint: args.endpoint, caFile: args.caFile }
+      ? { endpoint: args.endpoint, ...(args.caFile ? { caFile: args.caFile } : {}) }
       : args.stack === LOCAL_STACK
         ? localEmulator()
         : undefined;
@@ -134,6 +144,7 @@ export async function run(
     region: manifest.region,
     ...(emulator?.endpoint ? { endpoint: emulator.endpoint } : {}),
     ...(emulator?.caFile ? { ca: readFileSync(emulator.caFile, 'utf8') } : {}),
+    ...(emulator?.credentials ? { credentials: emulator.credentials } : {}),
   });
   try {
     const context = { port, log };
