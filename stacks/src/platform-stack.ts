@@ -49,12 +49,65 @@ export function releaseManifest(env: EnvironmentConfig, functions: readonly Secu
                   application: fn.deployment.application.name,
                   deploymentGroup: fn.deployment.deploymentGroup.deploymentGroupName,
                   alarms: fn.deployment.alarms.map((alarm) => alarm.alarmName),
+                  hooks: {
+                    ...(fn.deployment.hooks.preTraffic
+                      ? { preTraffic: fn.deployment.hooks.preTraffic.functionName }
+                      : {}),
+                    ...(fn.deployment.hooks.postTraffic
+                      ? { postTraffic: fn.deployment.hooks.postTraffic.functionName }
+                      : {}),
+                  },
                 },
               }
             : {}),
         },
       ]),
     ),
+  };
+}
+
+/**
+ * What the deployment hook sends each function's new version, and what the answer must contain: calls
+ * that need no data or credentials, yet go through the handler's parsing and checks. The object processor
+ * gets an S3 event with no records; the crypto API an unsigned Function URL request, which it must refuse
+ * with 403 (a version that accepted it would be broken in the worst way).
+ */
+export function smokeTests(
+  prefix: string,
+): Record<string, { event: unknown; expect: Record<string, unknown> }> {
+  const now = new Date(0);
+  return {
+    [`${prefix}-object-processor`]: { event: { Records: [] }, expect: { records: 0 } },
+    [`${prefix}-crypto-api`]: {
+      event: {
+        version: '2.0',
+        routeKey: '$default',
+        rawPath: '/encrypt',
+        rawQueryString: '',
+        headers: { 'content-type': 'application/json', host: 'deployment-hook.invalid' },
+        requestContext: {
+          accountId: 'anonymous',
+          apiId: 'deploymenthook',
+          domainName: 'deployment-hook.invalid',
+          domainPrefix: 'deployment-hook',
+          http: {
+            method: 'POST',
+            path: '/encrypt',
+            protocol: 'HTTP/1.1',
+            sourceIp: '127.0.0.1',
+            userAgent: 'deployment-hook',
+          },
+          requestId: 'deployment-hook-smoke',
+          routeKey: '$default',
+          stage: '$default',
+          time: '01/Jan/1970:00:00:00 +0000',
+          timeEpoch: now.getTime(),
+        },
+        body: '{}',
+        isBase64Encoded: false,
+      },
+      expect: { statusCode: 403 },
+    },
   };
 }
 
@@ -74,6 +127,8 @@ const SOURCE_MAPS = '--enable-source-maps';
  */
 export class PlatformStack extends TerraformStack {
   readonly functions: readonly SecureFunction[];
+  /** The pre-traffic hook of canary and linear releases; undefined with all-at-once. */
+  readonly deploymentHook: SecureFunction | undefined;
 
   constructor(scope: Construct, id: string, env: EnvironmentConfig, emulator?: EmulatorTarget) {
     super(scope, id);
@@ -161,8 +216,23 @@ export class PlatformStack extends TerraformStack {
       ...where,
     });
 
+    // With canary or linear releases, one hook checks each new version before any traffic reaches it.
+    const hook =
+      env.deployment.type === 'all-at-once'
+        ? undefined
+        : new SecureFunction(this, 'deployment-hook', {
+            ...common('deployment-hook'),
+            // The hook itself cannot be released through a deployment it would have to approve.
+            deployment: { type: 'all-at-once' },
+            description: 'CodeDeploy BeforeAllowTraffic hook: smoke-tests the version being released.',
+            environment: { SMOKE_TESTS: JSON.stringify(smokeTests(prefix)), NODE_OPTIONS: SOURCE_MAPS },
+            timeout: 60,
+          });
+    const hooks = hook ? { deploymentHooks: { preTraffic: hook } } : {};
+
     const processor = new SecureFunction(this, 'object-processor', {
       ...common('object-processor'),
+      ...hooks,
       description: 'Envelope-encrypts new objects of the input bucket into the output bucket.',
       environment: {
         INPUT_BUCKET: input.bucketName,
@@ -183,6 +253,7 @@ export class PlatformStack extends TerraformStack {
 
     const cryptoApi = new SecureFunction(this, 'crypto-api', {
       ...common('crypto-api'),
+      ...hooks,
       description: 'Encrypts and decrypts payloads for the calling IAM principal.',
       environment: { KEY_ARN: key.keyArn, NODE_OPTIONS: SOURCE_MAPS },
     });
@@ -190,6 +261,7 @@ export class PlatformStack extends TerraformStack {
     key.grantEncryptDecrypt(cryptoApi, { encryptionContext: { app: 'crypto-api' } });
 
     this.functions = [processor, cryptoApi];
+    this.deploymentHook = hook;
     for (const fn of this.functions) {
       new TerraformOutput(this, `${fn.node.id}-function-name`, { value: fn.function.functionName });
       new TerraformOutput(this, `${fn.node.id}-alias-arn`, { value: fn.alias.aliasArn });

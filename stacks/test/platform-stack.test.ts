@@ -97,6 +97,8 @@ describe('PlatformStack', () => {
       expect(fn.codedeploy).toEqual({
         application: expect.stringMatching(/^\$\{aws_codedeploy_app\./),
         deploymentGroup: expect.stringMatching(/^\$\{aws_codedeploy_deployment_group\./),
+        // The pre-traffic hook that smoke-tests each new version before it gets traffic.
+        hooks: { preTraffic: expect.stringMatching(/^\$\{aws_lambda_function\.deployment-hook_function_/) },
         alarms: [
           expect.stringMatching(/new-version-errors.*\.alarm_name\}$/),
           expect.stringMatching(/new-version-throttles.*\.alarm_name\}$/),

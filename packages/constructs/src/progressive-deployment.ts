@@ -116,6 +116,8 @@ export class ProgressiveDeployment extends Construct {
   /** The alarms that stop a deployment: they watch the new version only. */
   readonly alarms: readonly CloudwatchMetricAlarm[];
   readonly deploymentGroupArn: string;
+  /** The hooks the deployment group may invoke (named in the AppSpec of each release). */
+  readonly hooks: DeploymentHooks;
 
   constructor(scope: Construct, id: string, props: ProgressiveDeploymentProps) {
     super(scope, id);
@@ -124,6 +126,7 @@ export class ProgressiveDeployment extends Construct {
     const partition = props.partition ?? Defaults.PARTITION;
     const aliasName = props.aliasName ?? Defaults.ALIAS_NAME;
     const name = props.functionName;
+    this.hooks = props.hooks ?? {};
 
     this.application = new CodedeployApp(this, 'application', { name, computePlatform: 'Lambda' });
     this.deploymentConfigName = this.#deploymentConfig(props);

@@ -474,10 +474,19 @@ export class SecureFunction extends Construct implements IGrantee {
     });
     for (const hook of [hooks.preTraffic, hooks.postTraffic]) {
       if (!hook) continue;
+      // The hook reads the target version from the deployment's AppSpec.
+      hook.addToRolePolicy({
+        sid: sid('ReadDeploymentsOf', props.functionName),
+        actions: ['codedeploy:GetDeployment'],
+        resources: [deployment.deploymentGroupArn],
+      });
       hook.addToRolePolicy({
         sid: 'ReportDeploymentHookStatus',
         actions: ['codedeploy:PutLifecycleEventHookExecutionStatus'],
-        resources: [deployment.deploymentGroupArn],
+        resources: ['*'],
+        wildcardReason:
+          'PutLifecycleEventHookExecutionStatus has no resource-level permissions; a call needs the execution id ' +
+          'that only CodeDeploy hands the hook.',
       });
       hook.addToRolePolicy({
         sid: sid('InvokeVersionsOf', props.functionName),

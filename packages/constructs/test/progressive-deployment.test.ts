@@ -195,9 +195,14 @@ test('hooks may invoke versions of the function and report to this group only; C
   expect(hookPolicy).toEqual(
     expect.arrayContaining([
       expect.objectContaining({
+        sid: 'ReadDeploymentsOfApiprod',
+        actions: ['codedeploy:GetDeployment'],
+        resources: ['arn:aws:codedeploy:eu-west-1:111111111111:deploymentgroup:api-prod/api-prod'],
+      }),
+      expect.objectContaining({
         sid: 'ReportDeploymentHookStatus',
         actions: ['codedeploy:PutLifecycleEventHookExecutionStatus'],
-        resources: ['arn:aws:codedeploy:eu-west-1:111111111111:deploymentgroup:api-prod/api-prod'],
+        resources: ['*'],
       }),
       expect.objectContaining({
         sid: 'InvokeVersionsOfApiprod',
