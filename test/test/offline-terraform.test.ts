@@ -3,10 +3,11 @@
  * credentials and the AWS provider from the local mirror (scripts/plan.mjs), and the plan's
  * `terraform show -json` is kept in cdktf.out/plans/.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type PlanResult, planStacks } from '../src/scripts';
-import { synthesizedOutDir, synthesizedStacks } from '../src/synth';
+import { repoRoot, synthesizedOutDir, synthesizedStacks } from '../src/synth';
 
 /** The stacks the repository's app must produce; another app (SECURE_LAMBDA_SYNTH_DIR) names its own. */
 const EXPECTED_STACKS = (process.env.SECURE_LAMBDA_EXPECTED_STACKS ?? 'secure-lambda-dev,secure-lambda-prod')
@@ -74,4 +75,32 @@ describe.each(stacks)('stack %s', (stack) => {
     expect(entries).not.toContain('.terraform');
     expect(existsSync(path.join(outDir, 'plan-work', stack, 'zz_plan_override.tf.json'))).toBe(true);
   });
+});
+
+test('the security review of a fresh create of every stack has no high finding (what npm run plan enforces)', () => {
+  const plans = results.filter((r) => r.ok).map((r) => (r.ok ? r.planJsonPath : ''));
+  expect(plans).toHaveLength(stacks.length);
+  const review = spawnSync(
+    process.execPath,
+    [
+      path.join(repoRoot, 'packages', 'review', 'dist', 'cli.js'),
+      ...plans,
+      '--format',
+      'json',
+      '--fail-on',
+      'high',
+    ],
+    { encoding: 'utf8' },
+  );
+  const report = JSON.parse(review.stdout) as {
+    findings: { severity: string; rule: string; address: string }[];
+  };
+  const high = report.findings.filter((f) => f.severity === 'high').map((f) => `${f.rule} ${f.address}`);
+  expect({ exitCode: review.status, high }).toEqual({ exitCode: 0, high: [] });
+  console.log(
+    `review: ${report.findings.length} finding(s) over ${plans.length} plan(s): ` +
+      ['high', 'medium', 'low', 'info']
+        .map((s) => `${s} ${report.findings.filter((f) => f.severity === s).length}`)
+        .join(', '),
+  );
 });

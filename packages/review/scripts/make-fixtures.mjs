@@ -1,0 +1,439 @@
+#!/usr/bin/env node
+/**
+ * Generates the plan fixtures of @secure-lambda/review with terraform itself, offline:
+ *
+ *   node packages/review/scripts/make-fixtures.mjs                       # every case (about 10 minutes on 2 cores)
+ *   node packages/review/scripts/make-fixtures.mjs --case iam-wildcard-action [--case ...]
+ *   node packages/review/scripts/make-fixtures.mjs --group logging        # one baseline and its cases
+ *   node packages/review/scripts/make-fixtures.mjs --case logging-retention-lowered --out /tmp/plans
+ *   node packages/review/scripts/make-fixtures.mjs --shipped              # copy cdktf.out/plans/secure-lambda-{dev,prod}.json
+ *
+ * How (cases are in fixture-cases.mjs):
+ *   1. For each group, its baseline configuration is applied with terraform 1.11.4 and the AWS provider
+ *      5.100.0 (from the offline mirror, via scripts/terraform-config.mjs) to a moto server on 127.0.0.1
+ *      (@secure-lambda/testkit). That gives a real state, as the provider records it.
+ *   2. Where the emulator cannot do something (DESIGN.md, "Emulator gaps"), a listed, explained patch writes
+ *      the attribute into that state (and configuration).
+ *   3. Each case changes a copy of the baseline configuration, and `terraform plan -refresh=false -out=tfplan`
+ *      against a copy of the state plans it without calling AWS (the provider points at a closed port);
+ *      `terraform show -json tfplan` is the fixture, written unchanged to test/fixtures/plans/<case>.json.
+ *   4. The set of resources each plan changes must be exactly the case's `changes`, so no fixture carries
+ *      drift or a second change by accident.
+ * With the default --out, test/fixtures/manifest.json records every case, its description, the patches
+ * behind it and the tool versions. Needs: terraform on PATH, the provider mirror, and moto in .venv
+ * (`npm run setup:python`). Exit code 1 names the failing step and case.
+ */
+import { spawn } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ACCOUNT, clone, GROUPS, REGION } from './fixture-cases.mjs';
+
+const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = path.resolve(packageDir, '..', '..');
+export const FIXTURES_DIR = path.join(packageDir, 'test', 'fixtures');
+export const DEFAULT_OUT = path.join(FIXTURES_DIR, 'plans');
+const MANIFEST = path.join(FIXTURES_DIR, 'manifest.json');
+const SHIPPED_DIR = path.join(FIXTURES_DIR, 'shipped');
+const SHIPPED_STACKS = ['secure-lambda-dev', 'secure-lambda-prod'];
+/** Case plans run with -refresh=false and must not call AWS: the provider points at a port nobody serves. */
+const CLOSED_ENDPOINT = 'http://127.0.0.1:1';
+const AWS_PROVIDER_VERSION = '5.100.0';
+const SERVICES = ['cloudwatch', 'ec2', 'iam', 'kms', 'lambda', 'logs', 's3', 'sns', 'sqs', 'sts'];
+
+class FixtureError extends Error {
+  constructor(step, message) {
+    super(`step "${step}" failed: ${message}`);
+    this.name = 'FixtureError';
+    this.code = 'FIXTURE_FAILED';
+  }
+}
+
+function parseArgs(argv) {
+  const options = { cases: [], groups: [], out: DEFAULT_OUT, concurrency: 2, keep: false, shipped: false };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    const value = () => {
+      const next = argv[++i];
+      if (next === undefined) throw new FixtureError('parse arguments', `${arg} needs a value`);
+      return next;
+    };
+    if (arg === '--case') options.cases.push(value());
+    else if (arg === '--group') options.groups.push(value());
+    else if (arg === '--out') options.out = path.resolve(value());
+    else if (arg === '--concurrency') options.concurrency = Math.max(1, Number(value()) || 1);
+    else if (arg === '--keep') options.keep = true;
+    else if (arg === '--shipped') options.shipped = true;
+    else
+      throw new FixtureError(
+        'parse arguments',
+        `unknown option ${arg}. Usage: make-fixtures.mjs [--case NAME]... [--group NAME]... [--out DIR] [--concurrency N] [--keep] | --shipped`,
+      );
+  }
+  const known = GROUPS.flatMap((g) => g.cases.map((c) => c.name));
+  const unknown = options.cases.filter((name) => !known.includes(name));
+  if (unknown.length > 0)
+    throw new FixtureError(
+      'parse arguments',
+      `unknown case(s) ${unknown.join(', ')}; known: ${known.join(', ')}`,
+    );
+  const unknownGroups = options.groups.filter((name) => !GROUPS.some((g) => g.name === name));
+  if (unknownGroups.length > 0)
+    throw new FixtureError('parse arguments', `unknown group(s) ${unknownGroups.join(', ')}`);
+  return options;
+}
+
+function providerBlock(endpoint, { forPlan }) {
+  return {
+    aws: {
+      region: REGION,
+      access_key: 'testing',
+      secret_key: 'testing',
+      skip_credentials_validation: true,
+      skip_metadata_api_check: true,
+      skip_region_validation: true,
+      // Applying asks moto (STS) for the account, as with AWS; planning asks nothing.
+      skip_requesting_account_id: forPlan,
+      s3_use_path_style: true,
+      endpoints: [Object.fromEntries(SERVICES.map((service) => [service, endpoint]))],
+    },
+  };
+}
+
+function writeConfig(dir, config, endpoint, { forPlan }) {
+  const document = {
+    '//': 'Generated by packages/review/scripts/make-fixtures.mjs; see fixture-cases.mjs.',
+    terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: AWS_PROVIDER_VERSION } } },
+    provider: providerBlock(endpoint, { forPlan }),
+    ...config,
+  };
+  writeFileSync(path.join(dir, 'main.tf.json'), `${JSON.stringify(document, null, 2)}\n`);
+}
+
+// A tiny deterministic zip (one stored file) for aws_lambda_function.filename: moto checks nothing in it.
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(buffer) {
+  let crc = 0xffffffff;
+  for (const byte of buffer) crc = CRC_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+export function lambdaZip() {
+  const name = Buffer.from('index.js');
+  const data = Buffer.from('exports.handler = async () => ({ statusCode: 200 });\n');
+  const crc = crc32(data);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt16LE(0x21, 12); // 1980-01-01, fixed
+  local.writeUInt32LE(crc, 14);
+  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(data.length, 22);
+  local.writeUInt16LE(name.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt16LE(0x21, 14);
+  central.writeUInt32LE(crc, 16);
+  central.writeUInt32LE(data.length, 20);
+  central.writeUInt32LE(data.length, 24);
+  central.writeUInt16LE(name.length, 28);
+  central.writeUInt32LE(0o100644 * 0x10000, 38);
+  const centralOffset = local.length + name.length + data.length;
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(central.length + name.length, 12);
+  end.writeUInt32LE(centralOffset, 16);
+  return Buffer.concat([local, name, data, central, name, end]);
+}
+
+function run(command, args, { cwd, env }) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = [];
+    const err = [];
+    child.stdout.on('data', (chunk) => out.push(chunk));
+    child.stderr.on('data', (chunk) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      resolve({
+        code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      }),
+    );
+  });
+}
+
+function tail(text, lines = 30) {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+async function terraform(step, args, { cwd, env }) {
+  const result = await run('terraform', args, { cwd, env });
+  if (result.code !== 0) {
+    throw new FixtureError(
+      step,
+      `terraform ${args[0]} exited with ${result.code} in ${cwd}:\n${tail(`${result.stderr}\n${result.stdout}`)}`,
+    );
+  }
+  return result;
+}
+
+function patchState(statePath, patches, planConfig) {
+  const state = JSON.parse(readFileSync(statePath, 'utf8'));
+  for (const patch of patches) {
+    const [type, name] = patch.address.split('.');
+    const resource = state.resources.find((r) => r.mode === 'managed' && r.type === type && r.name === name);
+    if (!resource) throw new FixtureError('patch state', `${patch.address} is not in the baseline state`);
+    Object.assign(resource.instances[0].attributes, patch.attributes(state));
+    patch.config?.(planConfig);
+  }
+  state.serial += 1;
+  writeFileSync(statePath, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/** Exactly the managed resources the plan creates, updates, replaces or destroys. */
+function changedAddresses(plan) {
+  return (plan.resource_changes ?? [])
+    .filter(
+      (rc) =>
+        rc.mode === 'managed' &&
+        rc.change.actions.some((a) => a === 'create' || a === 'update' || a === 'delete'),
+    )
+    .map((rc) => rc.address)
+    .sort();
+}
+
+async function pool(items, size, worker) {
+  let next = 0;
+  const errors = [];
+  await Promise.all(
+    Array.from({ length: Math.min(size, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next++];
+        try {
+          await worker(item);
+        } catch (error) {
+          errors.push(error);
+        }
+      }
+    }),
+  );
+  if (errors.length > 0) throw errors[0];
+}
+
+async function runGroup(group, { cases, env, moto, workRoot, out, concurrency, log }) {
+  const started = performance.now();
+  const dir = path.join(workRoot, group.name);
+  const baseDir = path.join(dir, '_baseline');
+  mkdirSync(baseDir, { recursive: true });
+  const zip = group.lambdaZip ? lambdaZip() : undefined;
+  if (zip) writeFileSync(path.join(baseDir, 'fn.zip'), zip);
+  writeConfig(baseDir, group.baseline(), moto.endpoint, { forPlan: false });
+  await moto.reset();
+  await terraform(`terraform init (${group.name})`, ['init', '-input=false', '-no-color'], {
+    cwd: baseDir,
+    env,
+  });
+  await terraform(
+    `terraform apply (${group.name} baseline)`,
+    ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false'],
+    {
+      cwd: baseDir,
+      env,
+    },
+  );
+  const planConfig = clone(group.baseline());
+  patchState(path.join(baseDir, 'terraform.tfstate'), group.statePatches ?? [], planConfig);
+  log(`group ${group.name}: baseline applied to moto in ${seconds(started)} s`);
+
+  const planEnv = { ...env, TF_DATA_DIR: path.join(baseDir, '.terraform') };
+  await pool(cases, concurrency, async (fixture) => {
+    const t0 = performance.now();
+    const caseDir = path.join(dir, fixture.name);
+    mkdirSync(caseDir, { recursive: true });
+    const config = clone(planConfig);
+    fixture.mutate(config);
+    writeConfig(caseDir, config, CLOSED_ENDPOINT, { forPlan: true });
+    copyFileSync(path.join(baseDir, '.terraform.lock.hcl'), path.join(caseDir, '.terraform.lock.hcl'));
+    copyFileSync(path.join(baseDir, 'terraform.tfstate'), path.join(caseDir, 'terraform.tfstate'));
+    if (zip) writeFileSync(path.join(caseDir, 'fn.zip'), zip);
+    const step = `terraform plan (${fixture.name})`;
+    await terraform(
+      step,
+      ['plan', '-refresh=false', '-input=false', '-lock=false', '-no-color', '-out=tfplan'],
+      {
+        cwd: caseDir,
+        env: planEnv,
+      },
+    );
+    const show = await terraform(`terraform show (${fixture.name})`, ['show', '-json', 'tfplan'], {
+      cwd: caseDir,
+      env: planEnv,
+    });
+    const plan = JSON.parse(show.stdout);
+    const changed = changedAddresses(plan);
+    const expected = [...fixture.changes].sort();
+    if (JSON.stringify(changed) !== JSON.stringify(expected)) {
+      throw new FixtureError(
+        `check ${fixture.name}`,
+        `the plan changes ${changed.join(', ') || 'nothing'}, but the case declares ${expected.join(', ')}. ` +
+          'Fix the case (or the baseline patches) so the plan holds exactly the intended change.',
+      );
+    }
+    mkdirSync(out, { recursive: true });
+    const file = path.join(out, `${fixture.name}.json`);
+    writeFileSync(`${file}.tmp`, show.stdout);
+    renameSync(`${file}.tmp`, file);
+    log(`  ${fixture.name}: ${changed.join(', ')} (${seconds(t0)} s)`);
+  });
+}
+
+function seconds(since) {
+  return ((performance.now() - since) / 1000).toFixed(1);
+}
+
+function motoVersion() {
+  const lib = path.join(repoRoot, '.venv', 'lib');
+  for (const python of existsSync(lib) ? readdirSync(lib) : []) {
+    const site = path.join(lib, python, 'site-packages');
+    const info = existsSync(site)
+      ? readdirSync(site).find((name) => /^moto-[\d.]+\.dist-info$/.test(name))
+      : undefined;
+    if (info) return info.replace(/^moto-/, '').replace(/\.dist-info$/, '');
+  }
+  return 'unknown';
+}
+
+function writeManifest(selected, terraformVersion) {
+  const previous = existsSync(MANIFEST) ? JSON.parse(readFileSync(MANIFEST, 'utf8')) : { cases: [] };
+  const entries = new Map(previous.cases.map((entry) => [entry.name, entry]));
+  for (const { group, fixture } of selected) {
+    entries.set(fixture.name, {
+      name: fixture.name,
+      group: group.name,
+      description: fixture.description,
+      file: `plans/${fixture.name}.json`,
+      changes: [...fixture.changes].sort(),
+      statePatches: (group.statePatches ?? []).map((patch) => `${patch.address}: ${patch.reason}`),
+    });
+  }
+  const order = GROUPS.flatMap((g) => g.cases.map((c) => c.name));
+  const manifest = {
+    '//': 'Written by packages/review/scripts/make-fixtures.mjs. Every plans/*.json is `terraform show -json` output.',
+    generator: 'packages/review/scripts/make-fixtures.mjs',
+    terraform: terraformVersion,
+    awsProvider: AWS_PROVIDER_VERSION,
+    moto: motoVersion(),
+    account: ACCOUNT,
+    region: REGION,
+    cases: [...entries.values()].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name)),
+  };
+  writeFileSync(MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+function copyShipped(log) {
+  mkdirSync(SHIPPED_DIR, { recursive: true });
+  for (const stack of SHIPPED_STACKS) {
+    const source = path.join(repoRoot, 'cdktf.out', 'plans', `${stack}.json`);
+    if (!existsSync(source)) {
+      throw new FixtureError(
+        'copy shipped plans',
+        `${source} is missing. Run \`npm run synth && node scripts/plan.mjs\` at the repository root first.`,
+      );
+    }
+    const text = readFileSync(source, 'utf8');
+    const plan = JSON.parse(text);
+    if (typeof plan.format_version !== 'string' || !('planned_values' in plan)) {
+      throw new FixtureError('copy shipped plans', `${source} is not a plan`);
+    }
+    writeFileSync(path.join(SHIPPED_DIR, `${stack}.json`), text);
+    log(
+      `copied ${path.relative(repoRoot, source)} -> ${path.relative(repoRoot, path.join(SHIPPED_DIR, `${stack}.json`))}`,
+    );
+  }
+}
+
+/**
+ * Generates the selected fixtures. Resolves with the cases written.
+ * @param {{ cases?: string[], groups?: string[], out?: string, concurrency?: number, keep?: boolean, log?: (line: string) => void }} options
+ */
+export async function makeFixtures(options = {}) {
+  const {
+    cases = [],
+    groups = [],
+    out = DEFAULT_OUT,
+    concurrency = 2,
+    keep = false,
+    log = (line) => console.log(line),
+  } = options;
+  const selected = GROUPS.flatMap((group) =>
+    group.cases
+      .filter(
+        (fixture) =>
+          (cases.length === 0 && groups.length === 0) ||
+          cases.includes(fixture.name) ||
+          groups.includes(group.name),
+      )
+      .map((fixture) => ({ group, fixture })),
+  );
+  const { prepareTerraform } = await import(
+    pathToFileURL(path.join(repoRoot, 'scripts', 'terraform-config.mjs')).href
+  );
+  const { env } = prepareTerraform();
+  const version = await run('terraform', ['version', '-json'], { cwd: packageDir, env });
+  const terraformVersion = JSON.parse(version.stdout).terraform_version;
+  const { startMotoServer } = await import('@secure-lambda/testkit');
+  const moto = await startMotoServer();
+  const workRoot = mkdtempSync(path.join(os.tmpdir(), 'review-fixtures-'));
+  const started = performance.now();
+  try {
+    for (const group of GROUPS) {
+      const groupCases = selected.filter((s) => s.group === group).map((s) => s.fixture);
+      if (groupCases.length === 0) continue;
+      await runGroup(group, { cases: groupCases, env, moto, workRoot, out, concurrency, log });
+    }
+  } finally {
+    await moto.stop();
+    if (keep) log(`work directories kept in ${workRoot}`);
+    else rmSync(workRoot, { recursive: true, force: true });
+  }
+  if (path.resolve(out) === DEFAULT_OUT) writeManifest(selected, terraformVersion);
+  log(`${selected.length} fixture(s) written to ${out} in ${seconds(started)} s`);
+  return selected.map((s) => s.fixture.name);
+}
+
+async function main() {
+  try {
+    const options = parseArgs(process.argv.slice(2));
+    if (options.shipped) {
+      copyShipped((line) => console.log(line));
+      return;
+    }
+    await makeFixtures(options);
+  } catch (error) {
+    console.error(error instanceof FixtureError ? `make-fixtures: ${error.message}` : error);
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

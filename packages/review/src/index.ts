@@ -1,0 +1,65 @@
+/**
+ * `@secure-lambda/review`: a security review of Terraform plans (`terraform show -json`) for pull
+ * requests. It judges a change: what a plan would do to the security of what is deployed.
+ */
+export {
+  ADMIN_LIKE_MANAGED_POLICIES,
+  DEPRECATED_LAMBDA_RUNTIMES,
+  Defaults,
+  ExitCode,
+  FAIL_ON_VALUES,
+  type FailOn,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+  RESOURCE_STAR_ONLY_ACTIONS,
+  SEVERITIES,
+  type Severity,
+} from './constants';
+export {
+  NoPlansFoundError,
+  NotAPlanError,
+  NotJsonError,
+  ReviewError,
+  ReviewErrorCode,
+  type ReviewErrorCodeValue,
+  UnreadableFileError,
+  UnsupportedFormatVersionError,
+  UsageError,
+  WriteFailedError,
+} from './errors';
+export { countBySeverity, type Finding, maxSeverity, reachesThreshold, type SeverityCounts } from './finding';
+export { formatJson } from './format/json';
+export { formatMarkdown } from './format/markdown';
+export { formatText, type TextOptions } from './format/text';
+export {
+  type Change,
+  type ChangeAction,
+  collectPlanFiles,
+  type JsonValue,
+  loadPlanFile,
+  type Plan,
+  type PlanInput,
+  parsePlan,
+  type ResourceChange,
+  readPlans,
+  stackName,
+} from './plan';
+export {
+  type DeltaKind,
+  diffPolicies,
+  type PolicyDelta,
+  type PolicyDocument,
+  type PolicyKind,
+  parsePolicyJson,
+  policyFromDocumentData,
+} from './policy';
+export {
+  type ChangeCounts,
+  countChanges,
+  type PlanSummary,
+  type ReviewReport,
+  reviewPlan,
+  reviewPlans,
+} from './review';
+export { RULE_IDS, RULES, type RuleId, type RuleInfo } from './rules/catalog';
+export { isDeprecatedRuntime, runtimeVersion } from './rules/lambda';

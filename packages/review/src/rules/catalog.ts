@@ -1,0 +1,292 @@
+import type { Severity } from '../constants';
+
+/** One rule of the reviewer: a stable id, its area, the severities it can report and what it looks for. */
+export interface RuleInfo {
+  readonly id: string;
+  readonly area: 'iam' | 'kms' | 'network' | 'logging' | 'data' | 'lambda' | 'review';
+  /** Every severity the rule reports, most severe first; the README says which situation gets which. */
+  readonly severities: readonly Severity[];
+  readonly title: string;
+}
+
+/**
+ * Every rule id the reviewer can report. Ids are stable: tooling and suppressions may key on them.
+ * The README section "Rules" documents each one; a test keeps the two in step.
+ */
+export const RULES = {
+  'iam.wildcard-action': {
+    id: 'iam.wildcard-action',
+    area: 'iam',
+    severities: ['high'],
+    title: 'An identity policy allows `*`, `service:*` or uses NotAction in an Allow',
+  },
+  'iam.wildcard-resource': {
+    id: 'iam.wildcard-resource',
+    area: 'iam',
+    severities: ['high'],
+    title: 'An identity policy allows actions on `Resource: "*"` (or NotResource) that support narrower ARNs',
+  },
+  'iam.policy-widened': {
+    id: 'iam.policy-widened',
+    area: 'iam',
+    severities: ['medium'],
+    title: 'An existing identity policy (or a new one on an existing role) allows new actions or resources',
+  },
+  'iam.condition-removed': {
+    id: 'iam.condition-removed',
+    area: 'iam',
+    severities: ['medium'],
+    title: 'An Allow statement loses or loosens a condition',
+  },
+  'iam.deny-removed': {
+    id: 'iam.deny-removed',
+    area: 'iam',
+    severities: ['medium'],
+    title: 'A Deny statement is removed or narrowed',
+  },
+  'iam.trust-widened': {
+    id: 'iam.trust-widened',
+    area: 'iam',
+    severities: ['high'],
+    title: 'A role trust policy gains a principal or loses a condition',
+  },
+  'iam.resource-policy-widened': {
+    id: 'iam.resource-policy-widened',
+    area: 'iam',
+    severities: ['high', 'medium'],
+    title: 'A bucket, queue or topic policy grants more (high when public or `Action: "*"`)',
+  },
+  'iam.managed-policy-attached': {
+    id: 'iam.managed-policy-attached',
+    area: 'iam',
+    severities: ['high', 'medium'],
+    title: 'A managed policy is attached to an existing principal (high for administrator-like policies)',
+  },
+  'iam.permissions-boundary-removed': {
+    id: 'iam.permissions-boundary-removed',
+    area: 'iam',
+    severities: ['high', 'medium'],
+    title: 'A permissions boundary is removed (high) or replaced (medium)',
+  },
+  'iam.lambda-permission-public': {
+    id: 'iam.lambda-permission-public',
+    area: 'iam',
+    severities: ['high'],
+    title: 'A Lambda resource policy statement allows principal `*`',
+  },
+  'iam.lambda-permission-unscoped': {
+    id: 'iam.lambda-permission-unscoped',
+    area: 'iam',
+    severities: ['high', 'medium'],
+    title: 'A Lambda permission for a service loses (or lacks) `source_arn`/`source_account`',
+  },
+  'kms.rotation-disabled': {
+    id: 'kms.rotation-disabled',
+    area: 'kms',
+    severities: ['high', 'medium'],
+    title: 'Key rotation is turned off (high) or a new symmetric key has none (medium)',
+  },
+  'kms.key-deleted': {
+    id: 'kms.key-deleted',
+    area: 'kms',
+    severities: ['high'],
+    title: 'A KMS key is destroyed or replaced (scheduled for deletion: data encrypted under it is lost)',
+  },
+  'kms.key-disabled': {
+    id: 'kms.key-disabled',
+    area: 'kms',
+    severities: ['medium'],
+    title: 'A KMS key is disabled',
+  },
+  'kms.key-policy-widened': {
+    id: 'kms.key-policy-widened',
+    area: 'kms',
+    severities: ['high', 'medium'],
+    title: 'A key policy grants more (high when public or `Action: "*"`)',
+  },
+  'kms.alias-retargeted': {
+    id: 'kms.alias-retargeted',
+    area: 'kms',
+    severities: ['medium'],
+    title: 'A KMS alias points at another key',
+  },
+  'kms.encryption-removed': {
+    id: 'kms.encryption-removed',
+    area: 'kms',
+    severities: ['high'],
+    title: 'Customer-managed-key encryption is removed from logs, a queue, a topic, a bucket or a function',
+  },
+  'kms.encryption-weakened': {
+    id: 'kms.encryption-weakened',
+    area: 'kms',
+    severities: ['medium'],
+    title: 'Encryption moves from a customer-managed key to an AWS-managed or AWS-owned key',
+  },
+  'network.sg-open-to-world': {
+    id: 'network.sg-open-to-world',
+    area: 'network',
+    severities: ['high', 'medium'],
+    title: 'A security group allows ingress (high) or egress (medium) for 0.0.0.0/0 or ::/0',
+  },
+  'network.port-range-widened': {
+    id: 'network.port-range-widened',
+    area: 'network',
+    severities: ['medium'],
+    title: 'A security-group or NACL rule covers more ports or protocols for the same peer',
+  },
+  'network.nacl-open-to-world': {
+    id: 'network.nacl-open-to-world',
+    area: 'network',
+    severities: ['high', 'medium', 'low'],
+    title: 'A network ACL allows traffic from or to 0.0.0.0/0 or ::/0',
+  },
+  'network.vpc-detached': {
+    id: 'network.vpc-detached',
+    area: 'network',
+    severities: ['high'],
+    title: 'A function leaves its VPC (vpc_config removed or emptied)',
+  },
+  'network.gateway-added': {
+    id: 'network.gateway-added',
+    area: 'network',
+    severities: ['medium'],
+    title: 'An internet, egress-only or NAT gateway is added',
+  },
+  'network.endpoint-removed': {
+    id: 'network.endpoint-removed',
+    area: 'network',
+    severities: ['medium'],
+    title: 'A VPC endpoint is destroyed',
+  },
+  'network.endpoint-policy-widened': {
+    id: 'network.endpoint-policy-widened',
+    area: 'network',
+    severities: ['high', 'medium'],
+    title: 'A VPC endpoint policy grants more or is removed (high when public, `*` or full access)',
+  },
+  'network.flow-log-removed': {
+    id: 'network.flow-log-removed',
+    area: 'network',
+    severities: ['medium'],
+    title: 'A VPC flow log is destroyed',
+  },
+  'network.default-sg-rules': {
+    id: 'network.default-sg-rules',
+    area: 'network',
+    severities: ['high'],
+    title: 'The default security group gains rules',
+  },
+  'logging.retention-lowered': {
+    id: 'logging.retention-lowered',
+    area: 'logging',
+    severities: ['medium'],
+    title: 'Log retention is lowered',
+  },
+  'logging.retention-infinite': {
+    id: 'logging.retention-infinite',
+    area: 'logging',
+    severities: ['low'],
+    title: 'Log retention becomes infinite (0 or unset)',
+  },
+  'logging.log-group-destroyed': {
+    id: 'logging.log-group-destroyed',
+    area: 'logging',
+    severities: ['high'],
+    title: 'A log group is destroyed or replaced (its events are deleted)',
+  },
+  'logging.tracing-disabled': {
+    id: 'logging.tracing-disabled',
+    area: 'logging',
+    severities: ['medium'],
+    title: 'Active X-Ray tracing of a function is turned off',
+  },
+  'logging.alarm-removed': {
+    id: 'logging.alarm-removed',
+    area: 'logging',
+    severities: ['medium'],
+    title: 'A CloudWatch alarm is destroyed',
+  },
+  'logging.alarm-actions-disabled': {
+    id: 'logging.alarm-actions-disabled',
+    area: 'logging',
+    severities: ['medium'],
+    title: 'An alarm stops notifying (actions_enabled false or alarm actions removed)',
+  },
+  'data.stateful-destroyed': {
+    id: 'data.stateful-destroyed',
+    area: 'data',
+    severities: ['high'],
+    title: 'A stateful resource (bucket, queue, table, database, ...) is destroyed or replaced',
+  },
+  'data.public-access-weakened': {
+    id: 'data.public-access-weakened',
+    area: 'data',
+    severities: ['high', 'medium'],
+    title: 'An S3 public access block is weakened or removed (medium when a new block is not complete)',
+  },
+  'data.versioning-suspended': {
+    id: 'data.versioning-suspended',
+    area: 'data',
+    severities: ['medium'],
+    title: 'Bucket versioning is suspended or its configuration removed',
+  },
+  'data.tls-only-removed': {
+    id: 'data.tls-only-removed',
+    area: 'data',
+    severities: ['high'],
+    title: 'A bucket policy loses its Deny on `aws:SecureTransport = false`',
+  },
+  'lambda.url-public': {
+    id: 'lambda.url-public',
+    area: 'lambda',
+    severities: ['high'],
+    title: 'A function URL with `authorization_type = "NONE"`',
+  },
+  'lambda.runtime-deprecated': {
+    id: 'lambda.runtime-deprecated',
+    area: 'lambda',
+    severities: ['medium'],
+    title: 'A function is created with or moved to a deprecated runtime',
+  },
+  'lambda.runtime-downgraded': {
+    id: 'lambda.runtime-downgraded',
+    area: 'lambda',
+    severities: ['low'],
+    title: 'A function moves to an older (still supported) version of its runtime',
+  },
+  'lambda.concurrency-removed': {
+    id: 'lambda.concurrency-removed',
+    area: 'lambda',
+    severities: ['medium'],
+    title: 'Reserved concurrency is removed',
+  },
+  'lambda.dlq-removed': {
+    id: 'lambda.dlq-removed',
+    area: 'lambda',
+    severities: ['medium'],
+    title: 'The dead-letter target of a function is removed',
+  },
+  'lambda.code-signing-removed': {
+    id: 'lambda.code-signing-removed',
+    area: 'lambda',
+    severities: ['high'],
+    title: 'Code signing is removed from a function, or a signing config stops enforcing',
+  },
+  'lambda.alias-changed': {
+    id: 'lambda.alias-changed',
+    area: 'lambda',
+    severities: ['info'],
+    title: 'An alias moves to another version or changes its traffic routing',
+  },
+  'review.unknown-until-apply': {
+    id: 'review.unknown-until-apply',
+    area: 'review',
+    severities: ['medium', 'low'],
+    title: 'A value a rule needs is known only after apply: cannot judge it in the plan',
+  },
+} as const satisfies Record<string, RuleInfo>;
+
+export type RuleId = keyof typeof RULES;
+
+/** Every rule id, in catalog order. */
+export const RULE_IDS = Object.keys(RULES) as RuleId[];
