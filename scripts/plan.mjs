@@ -8,10 +8,17 @@
  *   node scripts/plan.mjs secure-lambda-dev        # only the named stacks
  *   node scripts/plan.mjs --concurrency 1          # one stack at a time (default 2)
  *   node scripts/plan.mjs --out path/to/cdktf.out  # another synth output directory
+ *   node scripts/plan.mjs --fail-on medium         # fail the review on medium findings too (default high)
+ *   node scripts/plan.mjs --no-review              # plans only, no security review
  *
  * Output: `cdktf.out/plans/<stack>.json` per stack, and one line per stack with what the plan adds,
  * changes and destroys and how long each step took. Exit code 1 names the step and the stack that failed;
  * the other stacks are still planned.
+ *
+ * Then the plans written by this run are reviewed by @secure-lambda/review (packages/review, built by
+ * `npm run plan`): the text summary goes to the terminal and the Markdown report, for the pull request, to
+ * `cdktf.out/plans/review.md`. A finding at or above --fail-on (default high) makes the exit code 1; the
+ * rule ids are documented in packages/review/README.md.
  *
  * The stack directories that `cdktf synth` writes are never modified. `cdktf synth` does not clear them
  * (only orphaned stack directories are removed), and `cdktf deploy` runs terraform in them: a plan-lane
@@ -61,6 +68,10 @@ export const PLAN_LANE_STATE = 'plan-lane.tfstate';
  * after the other.
  */
 export const DEFAULT_CONCURRENCY = 2;
+/** The plan reviewer's bin (packages/review) and the Markdown report it writes next to the plans. */
+export const REVIEW_BIN = path.join(repoRoot, 'packages', 'review', 'dist', 'cli.js');
+export const REVIEW_FILE = 'review.md';
+export const DEFAULT_REVIEW_FAIL_ON = 'high';
 
 /** Provider settings that the plan lane sets for every aws provider configuration. */
 const OFFLINE_PROVIDER_SETTINGS = Object.freeze({
@@ -373,6 +384,40 @@ export async function planStacks({
  */
 
 /**
+ * Reviews plan files with @secure-lambda/review: text summary to the terminal, Markdown to
+ * `<outDir>/plans/review.md`. Resolves with the reviewer's exit code: 0 nothing reaches `failOn`, 1 a finding
+ * does, 2 bad input.
+ *
+ * @example
+ * const code = await reviewPlanFiles(results.filter((r) => r.ok).map((r) => r.planJsonPath), { failOn: 'high' });
+ * @param {string[]} planFiles
+ * @param {{ outDir?: string, failOn?: string, reviewBin?: string }} [options]
+ * @returns {Promise<number>}
+ */
+export async function reviewPlanFiles(
+  planFiles,
+  { outDir = DEFAULT_OUT_DIR, failOn = DEFAULT_REVIEW_FAIL_ON, reviewBin = REVIEW_BIN } = {},
+) {
+  if (!existsSync(reviewBin)) {
+    throw new PlanError(
+      'review',
+      undefined,
+      `${display(reviewBin)} is missing. Build it with \`npx turbo run build --filter=@secure-lambda/review\` ` +
+        '(npm run plan does), or pass --no-review.',
+    );
+  }
+  const reviewFile = path.join(outDir, 'plans', REVIEW_FILE);
+  const args = [reviewBin, ...planFiles, '--format', 'markdown', '--out', reviewFile, '--fail-on', failOn];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: 'inherit' });
+    child.on('error', (error) =>
+      reject(new PlanError('review', undefined, `could not start the reviewer: ${errorMessage(error)}`)),
+    );
+    child.on('close', (code) => resolve(code ?? 2));
+  });
+}
+
+/**
  * One line for a result, e.g.
  * `plan secure-lambda-dev: 53 to add, 0 to change, 0 to destroy in 6.1 s (init 0.7, validate 1.9, plan 2.6, show 0.9)`.
  * @param {PlanResult} result
@@ -488,8 +533,14 @@ function display(p) {
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-  /** @type {{ stacks: string[], concurrency: number, outDir: string }} */
-  const options = { stacks: [], concurrency: DEFAULT_CONCURRENCY, outDir: DEFAULT_OUT_DIR };
+  /** @type {{ stacks: string[], concurrency: number, outDir: string, review: boolean, failOn: string }} */
+  const options = {
+    stacks: [],
+    concurrency: DEFAULT_CONCURRENCY,
+    outDir: DEFAULT_OUT_DIR,
+    review: true,
+    failOn: DEFAULT_REVIEW_FAIL_ON,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = /** @type {string} */ (argv[i]);
     if (arg === '--concurrency' || arg === '-j') {
@@ -501,11 +552,18 @@ function parseArgs(argv) {
       const value = argv[++i];
       if (!value) throw new PlanError('parse arguments', undefined, '--out takes a directory');
       options.outDir = path.resolve(value);
+    } else if (arg === '--no-review') {
+      options.review = false;
+    } else if (arg === '--fail-on') {
+      const value = argv[++i];
+      if (!['high', 'medium', 'low', 'none'].includes(value ?? ''))
+        throw new PlanError('parse arguments', undefined, '--fail-on takes high, medium, low or none');
+      options.failOn = /** @type {string} */ (value);
     } else if (arg.startsWith('-')) {
       throw new PlanError(
         'parse arguments',
         undefined,
-        `unknown option ${arg}. Usage: node scripts/plan.mjs [--concurrency N] [--out DIR] [stack...]`,
+        `unknown option ${arg}. Usage: node scripts/plan.mjs [--concurrency N] [--out DIR] [--fail-on LEVEL] [--no-review] [stack...]`,
       );
     } else {
       options.stacks.push(arg);
@@ -528,6 +586,23 @@ async function main() {
     if (failed.length > 0) {
       for (const r of failed) if (!r.ok) console.error(`plan: ${r.error.message}`);
       process.exitCode = 1;
+    }
+    const planned = results.flatMap((r) => (r.ok ? [r.planJsonPath] : []));
+    const reviewPath = path.join(options.outDir, 'plans', REVIEW_FILE);
+    // A review.md from an earlier run must not be mistaken for the review of these plans.
+    if (!options.review) rmSync(reviewPath, { force: true });
+    if (options.review && planned.length > 0) {
+      const reviewFile = display(reviewPath);
+      const code = await reviewPlanFiles(planned, { outDir: options.outDir, failOn: options.failOn });
+      if (code === 1) {
+        console.error(
+          `plan: the security review has findings at or above ${options.failOn}; see ${reviewFile}`,
+        );
+        process.exitCode = 1;
+      } else if (code !== 0) {
+        console.error(`plan: the security review could not run (exit code ${code}); see the message above`);
+        process.exitCode = 1;
+      }
     }
   } catch (error) {
     console.error(error instanceof PlanError ? `plan: ${error.message}` : error);
