@@ -73,7 +73,8 @@ function cli(args: readonly string[]): Promise<CliRun> {
 
 async function deploy(extra: readonly string[] = []): Promise<DeployReport> {
   const report = path.join(localDir, `deploy-${Date.now()}.json`);
-  const run = await cli(['deploy', ...extra, '--report', report]);
+  // --owner-pid: the emulator stops by itself if this test process dies before afterAll runs.
+  const run = await cli(['deploy', ...extra, '--report', report, '--owner-pid', String(process.pid)]);
   if (run.code !== 0)
     throw new Error(`deploy:local failed (exit ${run.code}):\n${run.stderr}\n${run.stdout.slice(-4000)}`);
   return JSON.parse(readFileSync(report, 'utf8')) as DeployReport;

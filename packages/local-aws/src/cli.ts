@@ -2,7 +2,7 @@
 /**
  * secure-lambda-local: deploy the platform to a local AWS emulator and tear it down.
  *
- *   secure-lambda-local deploy  [--local-dir DIR] [--bundle APP=ZIP]... [--report FILE]
+ *   secure-lambda-local deploy  [--local-dir DIR] [--bundle APP=ZIP]... [--report FILE] [--owner-pid PID]
  *   secure-lambda-local destroy [--local-dir DIR] [--report FILE]
  *   secure-lambda-local plan    [--local-dir DIR]     # terraform plan -detailed-exitcode; exit 2 = drift
  *
@@ -15,7 +15,8 @@ import { deployLocal, destroyLocal, planLocal } from './deploy';
 import { LocalDeployError } from './errors';
 
 const USAGE =
-  'usage: secure-lambda-local deploy|destroy|plan [--local-dir DIR] [--bundle APP=ZIP]... [--report FILE]';
+  'usage: secure-lambda-local deploy|destroy|plan [--local-dir DIR] [--bundle APP=ZIP]... [--report FILE]\n' +
+  '  deploy --owner-pid PID: a new emulator stops by itself once process PID exits (for tests)';
 
 class UsageError extends Error {}
 
@@ -24,6 +25,7 @@ interface Args {
   localDir?: string;
   bundles: Record<string, string>;
   report?: string;
+  ownerPid?: number;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -41,7 +43,11 @@ function parseArgs(argv: readonly string[]): Args {
     };
     if (arg === '--local-dir') args.localDir = path.resolve(value());
     else if (arg === '--report') args.report = path.resolve(value());
-    else if (arg === '--bundle' && command === 'deploy') {
+    else if (arg === '--owner-pid' && command === 'deploy') {
+      const pid = Number(value());
+      if (!Number.isInteger(pid) || pid < 1) throw new UsageError('--owner-pid takes a process id');
+      args.ownerPid = pid;
+    } else if (arg === '--bundle' && command === 'deploy') {
       const match = /^([a-z0-9-]+)=(.+)$/.exec(value());
       if (!match)
         throw new UsageError('--bundle takes APP=ZIP, e.g. --bundle crypto-api=build/crypto-api.zip');
@@ -73,9 +79,11 @@ async function main(): Promise<number> {
   const common = args.localDir ? { localDir: args.localDir, log } : { log };
   try {
     if (args.command === 'deploy') {
-      const report = await deployLocal(
-        Object.keys(args.bundles).length ? { ...common, bundles: args.bundles } : common,
-      );
+      const report = await deployLocal({
+        ...common,
+        ...(Object.keys(args.bundles).length ? { bundles: args.bundles } : {}),
+        ...(args.ownerPid !== undefined ? { ownerPid: args.ownerPid } : {}),
+      });
       if (args.report) writeReport(args.report, report);
     } else if (args.command === 'destroy') {
       const report = await destroyLocal(common);

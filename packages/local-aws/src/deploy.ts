@@ -47,6 +47,11 @@ export interface LocalOptions {
 export interface DeployOptions extends LocalOptions {
   /** Zip per app instead of `apps/<app>/dist/<app>.zip`. */
   readonly bundles?: Readonly<Record<string, string>>;
+  /**
+   * A new emulator stops by itself once this process exits: tests pass their own pid, so an interrupted
+   * run leaves no server behind. @default unset: the emulator runs until `destroy:local`
+   */
+  readonly ownerPid?: number;
 }
 
 /** A gap of stacks/src/emulator.ts with what this deployment's probe found. */
@@ -267,7 +272,11 @@ export async function deployLocal(options: DeployOptions = {}): Promise<DeployRe
   const log = options.log ?? (() => {});
   const layout = localLayout(options.localDir);
   const bundles = appBundles(options.bundles);
-  const target = { accountId: localEnvironment.accountId, region: localEnvironment.region };
+  const target = {
+    accountId: localEnvironment.accountId,
+    region: localEnvironment.region,
+    ...(options.ownerPid !== undefined ? { ownerPid: options.ownerPid } : {}),
+  };
 
   log(
     `deploy:local: stack ${LOCAL_STACK_NAME} (dev configuration, account ${target.accountId}, ${target.region})`,

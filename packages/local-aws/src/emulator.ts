@@ -29,6 +29,8 @@ export interface EmulatorInfo {
   /** The emulator's self-signed certificate: the trust anchor every client is given. */
   readonly certFile: string;
   readonly startedAt: string;
+  /** Set when the emulator stops by itself once this process exits (tests). */
+  readonly ownerPid?: number;
 }
 
 export const EmulatorDefaults = {
@@ -40,6 +42,28 @@ export const EmulatorDefaults = {
   CERT_DAYS: 30,
   CERT_RENEW_DAYS: 2,
 } as const;
+
+/**
+ * Runs moto_server under the virtualenv's Python with a watchdog thread that exits the server once the
+ * owner process is gone. Only for owned emulators (tests): a plain `deploy:local` emulator must outlive
+ * the command, until `destroy:local`. argv: [-c, OWNER_WATCHDOG, <moto_server path>, ...args].
+ */
+const OWNER_WATCHDOG = [
+  'import os, runpy, sys, threading, time',
+  "owner = int(os.environ['SECURE_LAMBDA_EMULATOR_OWNER'])",
+  'def _watch_owner():',
+  '    while True:',
+  '        try:',
+  '            os.kill(owner, 0)',
+  '        except ProcessLookupError:',
+  '            os._exit(0)',
+  '        except PermissionError:',
+  '            pass',
+  '        time.sleep(2)',
+  'threading.Thread(target=_watch_owner, daemon=True).start()',
+  'sys.argv = sys.argv[1:]',
+  "runpy.run_path(sys.argv[0], run_name='__main__')",
+].join('\n');
 
 /** GET over HTTPS trusting only the emulator's certificate. */
 export function emulatorRequest(
@@ -135,7 +159,7 @@ function logTail(layout: LocalLayout, lines = 20): string {
  */
 async function startEmulator(
   layout: LocalLayout,
-  { accountId, region }: { accountId: string; region: string },
+  { accountId, region, ownerPid }: EmulatorTarget,
 ): Promise<EmulatorInfo> {
   let install: Awaited<ReturnType<typeof locateMotoInstall>>;
   try {
@@ -148,23 +172,26 @@ async function startEmulator(
   for (let attempt = 1; attempt <= EmulatorDefaults.PORT_ATTEMPTS; attempt += 1) {
     const port = await pickFreePort();
     const log = openSync(layout.emulatorLog, 'w');
+    const serverArgs = [
+      install.motoServer,
+      '-H',
+      EmulatorDefaults.HOST,
+      '-p',
+      String(port),
+      '-c',
+      layout.certFile,
+      '-k',
+      layout.keyFile,
+    ];
+    const owned: Record<string, string> =
+      ownerPid !== undefined ? { SECURE_LAMBDA_EMULATOR_OWNER: String(ownerPid) } : {};
     const child = spawn(
       install.python,
-      [
-        install.motoServer,
-        '-H',
-        EmulatorDefaults.HOST,
-        '-p',
-        String(port),
-        '-c',
-        layout.certFile,
-        '-k',
-        layout.keyFile,
-      ],
+      ownerPid !== undefined ? ['-c', OWNER_WATCHDOG, ...serverArgs] : serverArgs,
       {
         detached: true,
         stdio: ['ignore', log, log],
-        env: motoServerEnvironment(port, region, { MOTO_ACCOUNT_ID: accountId }),
+        env: motoServerEnvironment(port, region, { MOTO_ACCOUNT_ID: accountId, ...owned }),
       },
     );
     closeSync(log);
@@ -182,6 +209,7 @@ async function startEmulator(
       region,
       certFile: layout.certFile,
       startedAt: new Date().toISOString(),
+      ...(ownerPid !== undefined ? { ownerPid } : {}),
     };
     const deadline = Date.now() + EmulatorDefaults.START_TIMEOUT_MS;
     while (!exited && Date.now() < deadline) {
@@ -227,10 +255,15 @@ export interface EnsuredEmulator {
  * everything in memory, so when the recorded emulator is gone the resources in the state file are gone
  * too: that state is moved aside (never deleted) and the deployment starts afresh.
  */
-export async function ensureEmulator(
-  layout: LocalLayout,
-  target: { accountId: string; region: string },
-): Promise<EnsuredEmulator> {
+/** The account and region the emulator serves, and optionally the process it belongs to. */
+export interface EmulatorTarget {
+  readonly accountId: string;
+  readonly region: string;
+  /** Stop the emulator by itself when this process exits (tests); unset, it runs until destroy:local. */
+  readonly ownerPid?: number;
+}
+
+export async function ensureEmulator(layout: LocalLayout, target: EmulatorTarget): Promise<EnsuredEmulator> {
   mkdirSync(layout.emulatorDir, { recursive: true, mode: 0o700 });
   const running = await runningEmulator(layout);
   if (running) {

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -79,6 +79,24 @@ describe('the local emulator (real moto_server, detached, HTTPS on 127.0.0.1)', 
     expect(JSON.parse(readFileSync(second.staleStateMovedTo as string, 'utf8')).resources).toHaveLength(1);
     await stopEmulator(layout);
   });
+
+  test('an owned emulator (tests) stops by itself once its owner process exits', async () => {
+    const owner = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    const layout = localLayout(mkdtempSync(path.join(os.tmpdir(), 'local-aws-owned-')));
+    try {
+      const { info } = await ensureEmulator(layout, { ...TARGET, ownerPid: owner.pid as number });
+      expect(info.ownerPid).toBe(owner.pid);
+      expect(isAlive(info.pid)).toBe(true);
+      owner.kill('SIGKILL');
+      const deadline = Date.now() + 15_000;
+      while (isAlive(info.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect(isAlive(info.pid)).toBe(false);
+    } finally {
+      owner.kill('SIGKILL');
+      await stopEmulator(layout);
+      rmSync(layout.localDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   test('destroy:local with no emulator running destroys nothing and moves a stale state aside', async () => {
     const layout = localLayout(dir);
