@@ -9,16 +9,20 @@
  *
  * Common options: --outputs FILE (the stack's `terraform output -json`, instead of running terraform in
  * the synthesized stack folder), --endpoint URL and --ca-file PEM (a local emulator; set automatically for
- * secure-lambda-local from .local/emulator/emulator.json).
+ * secure-lambda-local from the deploy:local emulator's record, .local/emulator/emulator.json).
  *
  * Exit codes: 0 done; 1 a step failed (the message names it) or a release was rolled back; 2 bad usage.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+// Deep imports: the light parts of the local deployment tool, not its terraform and smoke-test code.
+import { EMULATOR_CREDENTIALS } from '@secure-lambda/local-aws/dist/clients';
+import { readEmulatorInfo } from '@secure-lambda/local-aws/dist/emulator';
+import { localLayout } from '@secure-lambda/local-aws/dist/layout';
 import { awsPort } from './aws-port';
 import { formatStatus, prune, release, rollback, status } from './commands';
 import { CliError, UsageError } from './errors';
-import { LOCAL_STACK, REPO_ROOT, readManifest, selectFunctions } from './manifest';
+import { LOCAL_STACK, readManifest, selectFunctions } from './manifest';
 
 const USAGE = `usage:
   secure-lambda release  <stack> [--function NAME] [--wait]
@@ -110,19 +114,17 @@ export function parseArgs(argv: readonly string[]): CliArgs {
 }
 
 /**
- * Fake credentials for the emulator of `npm run deploy:local` (moto accepts any and serves the stack's
- * account), so no real credentials are ever sent to it.
+ * The emulator of `npm run deploy:local`, for the local stack when no endpoint is given: its endpoint and
+ * certificate as packages/local-aws recorded them, and its fixed fake credentials (moto accepts any and
+ * serves the stack's account), so no real credentials are ever sent to it.
  */
-const EMULATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
-
-/** The emulator of `npm run deploy:local`, for the local stack when no endpoint is given. */
 function localEmulator():
   | { endpoint: string; caFile: string; credentials: typeof EMULATOR_CREDENTIALS }
   | undefined {
-  const file = path.join(REPO_ROOT, '.local', 'emulator', 'emulator.json');
-  if (!existsSync(file)) return undefined;
-  const info = JSON.parse(readFileSync(file, 'utf8')) as { endpoint: string; certFile: string };
-  return { endpoint: info.endpoint, caFile: info.certFile, credentials: EMULATOR_CREDENTIALS };
+  const info = readEmulatorInfo(localLayout());
+  return info
+    ? { endpoint: info.endpoint, caFile: info.certFile, credentials: EMULATOR_CREDENTIALS }
+    : undefined;
 }
 
 export async function run(

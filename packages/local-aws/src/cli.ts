@@ -12,13 +12,11 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { deployLocal, destroyLocal, planLocal } from './deploy';
-import { LocalDeployError } from './errors';
+import { LocalDeployError, LocalUsageError } from './errors';
 
 const USAGE =
   'usage: secure-lambda-local deploy|destroy|plan [--local-dir DIR] [--bundle APP=ZIP]... [--report FILE]\n' +
   '  deploy --owner-pid PID: a new emulator stops by itself once process PID exits (for tests)';
-
-class UsageError extends Error {}
 
 interface Args {
   command: 'deploy' | 'destroy' | 'plan';
@@ -31,28 +29,28 @@ interface Args {
 function parseArgs(argv: readonly string[]): Args {
   const [command, ...rest] = argv;
   if (command !== 'deploy' && command !== 'destroy' && command !== 'plan') {
-    throw new UsageError(command ? `unknown command ${command}` : 'a command is required');
+    throw new LocalUsageError(command ? `unknown command ${command}` : 'a command is required');
   }
   const args: Args = { command, bundles: {} };
   for (let i = 0; i < rest.length; i += 1) {
     const arg = rest[i] as string;
     const value = () => {
       const next = rest[++i];
-      if (next === undefined || next.startsWith('--')) throw new UsageError(`${arg} needs a value`);
+      if (next === undefined || next.startsWith('--')) throw new LocalUsageError(`${arg} needs a value`);
       return next;
     };
     if (arg === '--local-dir') args.localDir = path.resolve(value());
     else if (arg === '--report') args.report = path.resolve(value());
     else if (arg === '--owner-pid' && command === 'deploy') {
       const pid = Number(value());
-      if (!Number.isInteger(pid) || pid < 1) throw new UsageError('--owner-pid takes a process id');
+      if (!Number.isInteger(pid) || pid < 1) throw new LocalUsageError('--owner-pid takes a process id');
       args.ownerPid = pid;
     } else if (arg === '--bundle' && command === 'deploy') {
       const match = /^([a-z0-9-]+)=(.+)$/.exec(value());
       if (!match)
-        throw new UsageError('--bundle takes APP=ZIP, e.g. --bundle crypto-api=build/crypto-api.zip');
+        throw new LocalUsageError('--bundle takes APP=ZIP, e.g. --bundle crypto-api=build/crypto-api.zip');
       args.bundles[match[1] as string] = path.resolve(match[2] as string);
-    } else throw new UsageError(`unknown option ${arg}`);
+    } else throw new LocalUsageError(`unknown option ${arg}`);
   }
   return args;
 }
@@ -69,7 +67,7 @@ async function main(): Promise<number> {
   try {
     args = parseArgs(process.argv.slice(2));
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof LocalUsageError) {
       console.error(`secure-lambda-local: ${error.message}\n${USAGE}`);
       return 2;
     }

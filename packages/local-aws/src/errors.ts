@@ -51,6 +51,15 @@ export class SmokeCheckError extends LocalDeployError {
   }
 }
 
+/** Bad command-line usage of `secure-lambda-local`; the CLI prints it with the usage text and exits 2. */
+export class LocalUsageError extends Error {
+  readonly code = 'LOCAL_USAGE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'LocalUsageError';
+  }
+}
+
 /** @internal */
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

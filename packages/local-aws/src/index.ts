@@ -17,7 +17,7 @@ export {
   planLocal,
 } from './deploy';
 export { type EmulatorInfo, isAlive, runningEmulator, stopEmulator } from './emulator';
-export { LocalDeployError, type LocalStep, SmokeCheckError } from './errors';
+export { LocalDeployError, type LocalStep, LocalUsageError, SmokeCheckError } from './errors';
 export { DEFAULT_LOCAL_DIR, type LocalLayout, localLayout } from './layout';
 export { PROBES, type ProbeResult } from './probes';
 export type { SmokeCheck } from './smoke';
