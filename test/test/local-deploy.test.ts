@@ -233,13 +233,24 @@ describe('deploy:local against a fresh emulator', () => {
     expect(defaultGroup?.IpPermissions).toEqual([]);
     expect(defaultGroup?.IpPermissionsEgress).toEqual([]);
 
-    const { NetworkAcls: acls = [] } = await clients.ec2.send(
-      new DescribeNetworkAclsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId as string] }] }),
-    );
+    const subnets = [...(config.VpcConfig?.SubnetIds ?? [])].sort();
+    const readAcls = async () =>
+      (
+        await clients.ec2.send(
+          new DescribeNetworkAclsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId as string] }] }),
+        )
+      ).NetworkAcls ?? [];
+    const associated = (list: Awaited<ReturnType<typeof readAcls>>) =>
+      (list.find((a) => !a.IsDefault)?.Associations ?? []).map((a) => a.SubnetId).sort();
+    // EC2 reads are eventually consistent (in AWS and, once in six CI runs, in moto: no associations read
+    // right after apply, while the drift check's refresh just after found them): allow 20 s to settle.
+    let acls = await readAcls();
+    for (let i = 0; i < 20 && JSON.stringify(associated(acls)) !== JSON.stringify(subnets); i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      acls = await readAcls();
+    }
     const custom = acls.find((a) => !a.IsDefault);
-    expect(custom?.Associations?.map((a) => a.SubnetId).sort()).toEqual(
-      [...(config.VpcConfig?.SubnetIds ?? [])].sort(),
-    );
+    expect(associated(acls)).toEqual(subnets);
     const entries = (custom?.Entries ?? [])
       .filter((e) => e.RuleNumber !== 32767)
       .map(
