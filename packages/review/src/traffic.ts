@@ -136,16 +136,7 @@ export function legacySecurityGroupRule(side: Side): TrafficRule[] {
     ['to_port'],
     ['protocol'],
   ]);
-  return peers.map((peer) => ({
-    direction,
-    action: 'allow',
-    protocol,
-    fromPort,
-    toPort,
-    peer,
-    ruleNumber: undefined,
-    sensitive,
-  }));
+  return allowRules(direction, protocol, fromPort, toPort, peers, sensitive);
 }
 
 /** The rule of an `aws_vpc_security_group_ingress_rule` / `..._egress_rule` side. */
@@ -175,6 +166,18 @@ export function vpcSecurityGroupRule(side: Side, direction: 'ingress' | 'egress'
     ['to_port'],
     ['ip_protocol'],
   ]);
+  return allowRules(direction, protocol, fromPort, toPort, peers, sensitive);
+}
+
+/** One security-group allow rule per peer: security groups have no deny rules and no rule numbers. */
+function allowRules(
+  direction: TrafficRule['direction'],
+  protocol: TrafficRule['protocol'],
+  fromPort: TrafficRule['fromPort'],
+  toPort: TrafficRule['toPort'],
+  peers: readonly Peer[],
+  sensitive: boolean,
+): TrafficRule[] {
   return peers.map((peer) => ({
     direction,
     action: 'allow',
