@@ -54,6 +54,19 @@ function controllable(kms: InMemoryKms) {
   };
 }
 
+/**
+ * Waits (up to 10 s, polling) until KMS has handed out one data key and it has been zeroed.
+ * A fixed short sleep was enough on an idle machine but is a race on the busy 2-core CI host;
+ * if the key is never zeroed the assertions after this still fail, with the real state.
+ */
+async function zeroedWithin(handedOut: Uint8Array[]): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  const zeroed = () => handedOut.length === 1 && Buffer.from(handedOut[0]!).equals(Buffer.alloc(32));
+  while (!zeroed() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  // Then one more turn, so an error the stream would emit late is seen by the test.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 describe('data-key cache under concurrency', () => {
   test('concurrent encryptions never use a key zeroed by an eviction in between', async () => {
     const f = fixture();
@@ -201,7 +214,7 @@ describe('teardown while KMS is called', () => {
     await new Promise((resolve) => setImmediate(resolve));
     stream.destroy();
     control.release();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await zeroedWithin(control.handedOut);
     expect(errors).toEqual([]);
     expect(control.handedOut.length).toBe(1);
     // The unwrapped data key KMS returned was zeroed once it was no longer needed.
@@ -221,7 +234,7 @@ describe('teardown while KMS is called', () => {
     await new Promise((resolve) => setImmediate(resolve));
     stream.destroy();
     control.release();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await zeroedWithin(control.handedOut);
     expect(control.handedOut.length).toBe(1);
     expect(Buffer.from(control.handedOut[0]!).equals(Buffer.alloc(32))).toBe(true);
   });

@@ -130,8 +130,10 @@ describe('redact: secret-shaped strings', () => {
     ];
     const started = Date.now();
     for (const input of inputs) redact(input);
-    // Quadratic behaviour on any of these takes minutes; linear takes well under a second.
-    expect(Date.now() - started).toBeLessThan(3_000);
+    // Not a speed target (those live in benchmark scripts): a ReDoS guard. Quadratic behaviour on
+    // any of these inputs takes hours; linear takes about 0.2 s idle. The bound is loose on purpose
+    // so a busy 2-core CI host cannot trip it, while a quadratic scan still cannot pass it.
+    expect(Date.now() - started).toBeLessThan(20_000);
   });
 });
 

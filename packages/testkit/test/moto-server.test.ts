@@ -264,13 +264,15 @@ describe('startMotoServer failures', () => {
   it('fails with MOTO_START_FAILED when the server never answers within startTimeoutMs', async () => {
     const venvDir = await fakeVenv('import time\nprint("starting", flush=True)\ntime.sleep(60)\n');
     const started = Date.now();
-    await expect(startMotoServer({ venvDir, startTimeoutMs: 500 })).rejects.toMatchObject({
+    // 3 s, not less: on the busy 2-core CI machine a bare Python start has taken over 500 ms,
+    // and the message must carry what the server printed before the deadline.
+    await expect(startMotoServer({ venvDir, startTimeoutMs: 3_000 })).rejects.toMatchObject({
       code: TestkitErrorCode.MOTO_START_FAILED,
       message: expect.stringMatching(
-        /did not answer on http:\/\/127\.0\.0\.1:\d+ within 500 ms[\s\S]*starting/,
+        /did not answer on http:\/\/127\.0\.0\.1:\d+ within 3000 ms[\s\S]*starting/,
       ),
     });
-    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
 
   it('rejects a non-positive startTimeoutMs with INVALID_OPTIONS', async () => {
