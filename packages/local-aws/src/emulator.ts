@@ -44,26 +44,11 @@ export const EmulatorDefaults = {
 } as const;
 
 /**
- * Runs moto_server under the virtualenv's Python with a watchdog thread that exits the server once the
- * owner process is gone. Only for owned emulators (tests): a plain `deploy:local` emulator must outlive
- * the command, until `destroy:local`. argv: [-c, OWNER_WATCHDOG, <moto_server path>, ...args].
+ * Runs moto's server under the virtualenv's Python through python/serve.py, which adds two things (why:
+ * in that file): a retried write is answered with its first attempt's answer instead of being run twice,
+ * and, for owned emulators (tests), a watchdog exits the server once the owner is gone.
  */
-const OWNER_WATCHDOG = [
-  'import os, runpy, sys, threading, time',
-  "owner = int(os.environ['SECURE_LAMBDA_EMULATOR_OWNER'])",
-  'def _watch_owner():',
-  '    while True:',
-  '        try:',
-  '            os.kill(owner, 0)',
-  '        except ProcessLookupError:',
-  '            os._exit(0)',
-  '        except PermissionError:',
-  '            pass',
-  '        time.sleep(2)',
-  'threading.Thread(target=_watch_owner, daemon=True).start()',
-  'sys.argv = sys.argv[1:]',
-  "runpy.run_path(sys.argv[0], run_name='__main__')",
-].join('\n');
+const SERVE_SCRIPT = path.resolve(__dirname, '..', 'python', 'serve.py');
 
 /** GET over HTTPS trusting only the emulator's certificate. */
 export function emulatorRequest(
@@ -173,7 +158,7 @@ async function startEmulator(
     const port = await pickFreePort();
     const log = openSync(layout.emulatorLog, 'w');
     const serverArgs = [
-      install.motoServer,
+      SERVE_SCRIPT,
       '-H',
       EmulatorDefaults.HOST,
       '-p',
@@ -185,15 +170,11 @@ async function startEmulator(
     ];
     const owned: Record<string, string> =
       ownerPid !== undefined ? { SECURE_LAMBDA_EMULATOR_OWNER: String(ownerPid) } : {};
-    const child = spawn(
-      install.python,
-      ownerPid !== undefined ? ['-c', OWNER_WATCHDOG, ...serverArgs] : serverArgs,
-      {
-        detached: true,
-        stdio: ['ignore', log, log],
-        env: motoServerEnvironment(port, region, { MOTO_ACCOUNT_ID: accountId, ...owned }),
-      },
-    );
+    const child = spawn(install.python, serverArgs, {
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: motoServerEnvironment(port, region, { MOTO_ACCOUNT_ID: accountId, ...owned }),
+    });
     closeSync(log);
     let exited = false;
     child.on('exit', () => {

@@ -9,6 +9,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { EMULATOR_GAPS } from '@secure-lambda/stacks/dist/emulator';
@@ -78,6 +79,39 @@ describe('the local emulator (real moto_server, detached, HTTPS on 127.0.0.1)', 
     expect(existsSync(layout.stateFile)).toBe(false);
     expect(JSON.parse(readFileSync(second.staleStateMovedTo as string, 'utf8')).resources).toHaveLength(1);
     await stopEmulator(layout);
+  });
+
+  test('a retried write gets its first answer, not a second run (serve.py); a new call still runs', async () => {
+    const layout = localLayout(mkdtempSync(path.join(os.tmpdir(), 'local-aws-replay-')));
+    try {
+      const { info } = await ensureEmulator(layout, { ...TARGET, ownerPid: process.pid });
+      const ca = readFileSync(info.certFile, 'utf8');
+      // What the terraform provider's SDK sends when it lost moto's answer: the same call again, with the
+      // same invocation id and the next attempt number. Raw query-API POSTs, so the ids are ours to set.
+      const ec2 = (invocation: string, attempt: number, query: string) =>
+        ec2Post(info.endpoint, ca, invocation, attempt, query);
+      const create = 'Action=CreateSecurityGroup&GroupName=replayed&GroupDescription=d';
+      const first = await ec2('invocation-a', 1, create);
+      const retried = await ec2('invocation-a', 2, create);
+      const newCall = await ec2('invocation-b', 1, create);
+
+      expect(first.status).toBe(200);
+      const groupId = /<groupId>(sg-[0-9a-f]+)<\/groupId>/.exec(first.body)?.[1];
+      expect(groupId).toBeDefined();
+      expect(retried).toEqual(first);
+      expect(newCall.status).toBe(400);
+      expect(newCall.body).toContain('InvalidGroup.Duplicate');
+      const described = await ec2(
+        'invocation-c',
+        1,
+        'Action=DescribeSecurityGroups&Filter.1.Name=group-name&Filter.1.Value.1=replayed',
+      );
+      expect(described.body.match(/<groupId>/g)).toHaveLength(1);
+      expect(described.body).toContain(groupId);
+    } finally {
+      await stopEmulator(layout);
+      rmSync(layout.localDir, { recursive: true, force: true });
+    }
   });
 
   test('an owned emulator (tests) stops by itself once its owner process exits', async () => {
@@ -159,3 +193,41 @@ describe('prerequisites and usage', () => {
     expect(result.stderr).toContain('usage: secure-lambda-local');
   });
 });
+
+/** A POST to moto's EC2 query API with the SDK's invocation headers (moto does not check signatures). */
+function ec2Post(
+  endpoint: string,
+  ca: string,
+  invocation: string,
+  attempt: number,
+  body: string,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = https.request(
+      `${endpoint}/`,
+      {
+        method: 'POST',
+        ca,
+        timeout: 30_000,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+          authorization:
+            'AWS4-HMAC-SHA256 Credential=local/20260101/eu-west-1/ec2/aws4_request, SignedHeaders=host, Signature=0',
+          'amz-sdk-invocation-id': invocation,
+          'amz-sdk-request': `attempt=${attempt}; max=25`,
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error(`no answer from ${endpoint} in 30 s`)));
+    request.on('error', reject);
+    request.end(`${body}&Version=2016-11-15`);
+  });
+}
