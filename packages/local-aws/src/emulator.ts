@@ -13,7 +13,12 @@ import {
 import https from 'node:https';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { locateMotoInstall, motoServerEnvironment, pickFreePort } from '@secure-lambda/testkit';
+import {
+  locateMotoInstall,
+  MOTO_SERVE_SCRIPT,
+  motoServerEnvironment,
+  pickFreePort,
+} from '@secure-lambda/testkit';
 import { errorMessage, LocalDeployError } from './errors';
 import { display, type LocalLayout } from './layout';
 
@@ -42,13 +47,6 @@ export const EmulatorDefaults = {
   CERT_DAYS: 30,
   CERT_RENEW_DAYS: 2,
 } as const;
-
-/**
- * Runs moto's server under the virtualenv's Python through python/serve.py, which adds two things (why:
- * in that file): a retried write is answered with its first attempt's answer instead of being run twice,
- * and, for owned emulators (tests), a watchdog exits the server once the owner is gone.
- */
-const SERVE_SCRIPT = path.resolve(__dirname, '..', 'python', 'serve.py');
 
 /** GET over HTTPS trusting only the emulator's certificate. */
 export function emulatorRequest(
@@ -157,8 +155,11 @@ async function startEmulator(
   for (let attempt = 1; attempt <= EmulatorDefaults.PORT_ATTEMPTS; attempt += 1) {
     const port = await pickFreePort();
     const log = openSync(layout.emulatorLog, 'w');
+    // testkit's python/serve.py: a retried write gets its first answer instead of a second run, and an
+    // owned emulator (tests) exits once its owner is gone (SECURE_LAMBDA_EMULATOR_OWNER). Why: in that file.
     const serverArgs = [
-      SERVE_SCRIPT,
+      MOTO_SERVE_SCRIPT,
+      install.motoServer,
       '-H',
       EmulatorDefaults.HOST,
       '-p',

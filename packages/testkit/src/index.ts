@@ -48,8 +48,12 @@ export {
 } from './moto-server';
 /**
  * Building blocks of the harness for tools that run a long-lived emulator of their own (the local
- * deployment in packages/local-aws): where moto is installed, a free loopback port, and the sanitized
- * server environment (no real AWS settings, no proxies).
+ * deployment in packages/local-aws): where moto is installed, the script that runs it (python/serve.py),
+ * a free loopback port, and the sanitized server environment (no real AWS settings, no proxies).
  */
-export { pickFreePort, serverEnvironment as motoServerEnvironment } from './private/moto-process';
+export {
+  MOTO_SERVE_SCRIPT,
+  pickFreePort,
+  serverEnvironment as motoServerEnvironment,
+} from './private/moto-process';
 export { locateMotoInstall, type MotoInstall } from './private/venv';

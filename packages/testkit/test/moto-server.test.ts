@@ -142,6 +142,37 @@ describe('startMotoServer against a real moto server', () => {
     });
   });
 
+  it('answers a retried write (same amz-sdk-invocation-id) with its first answer; a new call runs (serve.py)', async () => {
+    const keyId = (await kms.send(new CreateKeyCommand({}))).KeyMetadata?.KeyId;
+    // CreateAlias is the call a lost response made the terraform provider send twice under load.
+    const createAlias = (invocation: string, attempt: number) =>
+      fetch(moto.endpoint, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': 'TrentService.CreateAlias',
+          authorization: `AWS4-HMAC-SHA256 Credential=${moto.credentials.accessKeyId}/20260101/${moto.region}/kms/aws4_request, SignedHeaders=host, Signature=0`,
+          'amz-sdk-invocation-id': invocation,
+          'amz-sdk-request': `attempt=${attempt}; max=3`,
+        },
+        body: JSON.stringify({ AliasName: 'alias/replayed', TargetKeyId: keyId }),
+      }).then(async (r) => ({
+        status: r.status,
+        requestId: r.headers.get('x-amzn-requestid'),
+        body: await r.text(),
+      }));
+
+    const first = await createAlias('invocation-1', 1);
+    const retried = await createAlias('invocation-1', 2);
+    const another = await createAlias('invocation-2', 1);
+
+    expect(first.status).toBe(200);
+    expect(retried).toEqual(first);
+    expect(another.status).toBe(400);
+    expect(another.body).toContain('AlreadyExistsException');
+    expect(another.requestId).not.toBe(first.requestId);
+  });
+
   it('forgets every resource on reset()', async () => {
     const keyArn = (await kms.send(new CreateKeyCommand({}))).KeyMetadata?.Arn;
     await moto.reset();

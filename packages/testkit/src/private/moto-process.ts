@@ -1,29 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
+import path from 'node:path';
 import { MOTO_CREDENTIALS, MotoDefaults } from '../constants';
 import { OutputTail } from './output-tail';
 import type { MotoInstall } from './venv';
 
 /**
- * Runs the `moto_server` console script under the virtualenv's interpreter, with a watchdog thread that
- * exits the server as soon as its stdin reaches end-of-file. The parent holds the only write end of that
- * pipe, so the server dies with the parent however the parent dies — including SIGKILL or a crashed test
- * worker, which no 'exit' hook sees. argv: [-c, BOOTSTRAP, <moto_server path>, ...moto_server args].
- * It reads fd 0 with os.read, not sys.stdin: a daemon thread blocked inside sys.stdin's buffered reader
- * holds its lock, and interpreter shutdown then waits a full second for it on every stop.
+ * python/serve.py: runs the `moto_server` console script under the virtualenv's interpreter, answering a
+ * retried write with its first answer (why: in that file). With SECURE_LAMBDA_WATCH_STDIN=1 it exits as
+ * soon as its stdin reaches end-of-file. The parent holds the only write end of that pipe, so the server
+ * dies with the parent however the parent dies, including SIGKILL or a crashed test worker, which no
+ * 'exit' hook sees. argv: [MOTO_SERVE_SCRIPT, <moto_server path>, ...moto_server args].
  */
-const BOOTSTRAP = [
-  'import os, runpy, sys, threading',
-  'def _watch_parent():',
-  '    try:',
-  '        while os.read(0, 65536):',
-  '            pass',
-  '    finally:',
-  '        os._exit(0)',
-  'threading.Thread(target=_watch_parent, daemon=True).start()',
-  'sys.argv = sys.argv[1:]',
-  "runpy.run_path(sys.argv[0], run_name='__main__')",
-].join('\n');
+export const MOTO_SERVE_SCRIPT = path.resolve(__dirname, '..', '..', 'python', 'serve.py');
 
 /** Variables that would send the server's own outbound calls somewhere, or leak real credentials into it. */
 const STRIPPED_ENV = /^(AWS_.*|HTTPS?_PROXY|ALL_PROXY|NO_PROXY|PYTHONPATH|PYTHONHOME|MOTO_PORT)$/i;
@@ -125,8 +114,8 @@ export class MotoProcess {
     installExitHook();
     this.child = spawn(
       install.python,
-      ['-c', BOOTSTRAP, install.motoServer, '-H', MotoDefaults.HOST, '-p', String(port)],
-      { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true },
+      [MOTO_SERVE_SCRIPT, install.motoServer, '-H', MotoDefaults.HOST, '-p', String(port)],
+      { env: { ...env, SECURE_LAMBDA_WATCH_STDIN: '1' }, stdio: ['pipe', 'pipe', 'pipe'], detached: true },
     );
     live.add(this);
     this.exited = new Promise((resolve) => {
