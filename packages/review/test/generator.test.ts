@@ -1,6 +1,6 @@
 /**
  * The committed fixtures must stay reproducible: this regenerates one case live (moto, terraform apply
- * of its baseline, plan -refresh=false, show -json; about 30 s) and checks the reviewer finds the same in
+ * of its baseline, plan -refresh=false, show -json; about 25 s alone) and checks the reviewer finds the same in
  * the new plan as in the committed one.
  */
 import { execFile } from 'node:child_process';
@@ -27,11 +27,13 @@ test(`scripts/make-fixtures.mjs regenerates ${CASE} with the same findings`, asy
   const { stdout } = await execFileAsync(
     process.execPath,
     [path.join(PACKAGE_DIR, 'scripts', 'make-fixtures.mjs'), '--case', CASE, '--out', out],
-    { cwd: PACKAGE_DIR, timeout: 110_000 },
+    // About 23 s alone; 84 s inside a normal CI run and over 110 s in one under load (2 cores shared
+    // with every other workspace's tests). The timeout only stops a hung run; it is not a speed target.
+    { cwd: PACKAGE_DIR, timeout: 280_000 },
   );
   expect(stdout).toContain(`${CASE}: aws_cloudwatch_log_group.app`);
   expect(readdirSync(out)).toEqual([`${CASE}.json`]);
   const fresh = reviewFixture(path.join(out, `${CASE}.json`), CASE).map(brief);
   expect(fresh).toEqual(reviewFixture(planPath(CASE)).map(brief));
   expect(fresh).toEqual(['medium logging.retention-lowered aws_cloudwatch_log_group.app']);
-}, 120_000);
+}, 300_000);
