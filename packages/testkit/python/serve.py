@@ -11,7 +11,7 @@ stock moto_server two things, and nothing else:
    InvalidPermission.NotFound, AuthorizeSecurityGroupIngress InvalidPermission.Duplicate, each a failed
    apply (provider debug log: attempt 1 sent, no response, attempt 2 rejected).
    So a write whose earlier attempt got a final answer is answered from a record of that answer
-   instead of being run again. Reads, and retries after a 5xx, a 429 or a throttling error, run as
+   instead of being run again (matched on invocation id, access key, method, X-Amz-Target, path and query). Reads, and retries after a 5xx, a 429 or a throttling error, run as
    usual. The record is bounded (RECORD_LIMIT invocations, bodies up to BODY_LIMIT bytes), and each
    replay is logged. No library does this for a WSGI app, hence this file.
 
@@ -29,6 +29,7 @@ wrapped `werkzeug.serving.run_simple` when it imports it.
 
 import collections
 import os
+import re
 import runpy
 import sys
 import threading
@@ -40,6 +41,7 @@ RECORD_LIMIT = 4096
 BODY_LIMIT = 1024 * 1024
 WAIT_SECONDS = 120
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
+CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/")
 
 
 class _Attempt:
@@ -66,15 +68,27 @@ class ReplayRetries:
 
     def __call__(self, environ, start_response):
         invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
-        if not invocation or environ.get("REQUEST_METHOD") in READS:
+        method = environ.get("REQUEST_METHOD")
+        if not invocation or method in READS:
             return self.app(environ, start_response)
+        # A retry repeats the call exactly: same caller, method, operation and target. Keying on all of them (not on
+        # the client-chosen id alone) means a colliding id can never be answered with another call's answer.
+        credential = CREDENTIAL.search(environ.get("HTTP_AUTHORIZATION", ""))
+        key = (
+            invocation,
+            credential.group(1) if credential else "",
+            method,
+            environ.get("HTTP_X_AMZ_TARGET", ""),
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+        )
         while True:
             with self.lock:
-                attempt = self.attempts.get(invocation)
+                attempt = self.attempts.get(key)
                 if attempt is None or (attempt.done.is_set() and attempt.answer is None):
                     attempt = _Attempt()
-                    self.attempts[invocation] = attempt
-                    self.attempts.move_to_end(invocation)
+                    self.attempts[key] = attempt
+                    self.attempts.move_to_end(key)
                     while len(self.attempts) > RECORD_LIMIT:
                         self.attempts.popitem(last=False)
                     break

@@ -144,33 +144,38 @@ describe('startMotoServer against a real moto server', () => {
 
   it('answers a retried write (same amz-sdk-invocation-id) with its first answer; a new call runs (serve.py)', async () => {
     const keyId = (await kms.send(new CreateKeyCommand({}))).KeyMetadata?.KeyId;
-    // CreateAlias is the call a lost response made the terraform provider send twice under load.
-    const createAlias = (invocation: string, attempt: number) =>
+    // CreateAlias is one call a lost response made the terraform provider send twice under load.
+    const kmsCall = (operation: string, invocation: string, attempt: number, input: object) =>
       fetch(moto.endpoint, {
         method: 'POST',
         headers: {
           'content-type': 'application/x-amz-json-1.1',
-          'x-amz-target': 'TrentService.CreateAlias',
+          'x-amz-target': `TrentService.${operation}`,
           authorization: `AWS4-HMAC-SHA256 Credential=${moto.credentials.accessKeyId}/20260101/${moto.region}/kms/aws4_request, SignedHeaders=host, Signature=0`,
           'amz-sdk-invocation-id': invocation,
           'amz-sdk-request': `attempt=${attempt}; max=3`,
         },
-        body: JSON.stringify({ AliasName: 'alias/replayed', TargetKeyId: keyId }),
+        body: JSON.stringify(input),
       }).then(async (r) => ({
         status: r.status,
         requestId: r.headers.get('x-amzn-requestid'),
         body: await r.text(),
       }));
 
-    const first = await createAlias('invocation-1', 1);
-    const retried = await createAlias('invocation-1', 2);
-    const another = await createAlias('invocation-2', 1);
+    const alias = { AliasName: 'alias/replayed', TargetKeyId: keyId };
+    const first = await kmsCall('CreateAlias', 'invocation-1', 1, alias);
+    const retried = await kmsCall('CreateAlias', 'invocation-1', 2, alias);
+    const another = await kmsCall('CreateAlias', 'invocation-2', 1, alias);
+    // The same id on another operation is another call: it runs (a real listing, not the empty replay).
+    const listed = await kmsCall('ListAliases', 'invocation-1', 1, { KeyId: keyId });
 
     expect(first.status).toBe(200);
     expect(retried).toEqual(first);
     expect(another.status).toBe(400);
     expect(another.body).toContain('AlreadyExistsException');
     expect(another.requestId).not.toBe(first.requestId);
+    expect(listed.status).toBe(200);
+    expect(listed.body).toContain('alias/replayed');
   });
 
   it('forgets every resource on reset()', async () => {
