@@ -68,5 +68,11 @@ export function createEncryptor(options: EncryptorOptions): EnvelopeEncryptor {
       { cause },
     );
   }
-  return new EnvelopeEncryptor({ keyring, ...(options.cache ? { cache: options.cache } : {}) });
+  // Every message this API writes carries exactly one wrapped key (its keyring has one key): refuse
+  // messages with more before any KMS call, so a forged message cannot spend the account's KMS quota.
+  return new EnvelopeEncryptor({
+    keyring,
+    maxEncryptedDataKeys: 1,
+    ...(options.cache ? { cache: options.cache } : {}),
+  });
 }

@@ -241,6 +241,12 @@ export class KmsKeyring {
   /**
    * Unwraps the data key with the first allowed key that succeeds. KMS is asked to use exactly the key
    * named in the message (`KeyId`), and the key it reports using must be that key.
+   *
+   * Each distinct key is called at most once per message: nothing is authenticated before a data key
+   * is unwrapped, so a forged message could otherwise name the same allowed key in every wrapped-key
+   * slot and spend that many calls of the account's shared KMS quota. Once KMS has refused a key (wrong
+   * ciphertext, access denied, throttled, unavailable) another copy under that key is not worth a call:
+   * a genuine writer wraps the one data key once per key.
    */
   async decryptDataKey(
     encryptedDataKeys: readonly EncryptedDataKey[],
@@ -259,7 +265,10 @@ export class KmsKeyring {
       );
     }
     let firstError: unknown;
+    const tried = new Set<string>();
     for (const edk of candidates) {
+      if (tried.has(edk.providerInfo)) continue;
+      tried.add(edk.providerInfo);
       try {
         const response = await this.#client.decrypt({
           KeyId: edk.providerInfo,
