@@ -2,6 +2,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CryptoConfigurationError, InvalidMessageError } from '../src';
 import { fixture, MiB, plaintextOf } from './fixtures';
+import { framedLayout, regularFrameCiphertextOffset } from './message-layout';
 
 const f = fixture();
 
@@ -36,7 +37,7 @@ describe('decryptStream', () => {
   test('releases each frame as soon as it is complete and authenticated', async () => {
     const plaintext = plaintextOf(10 * frameLength + 10);
     const message = await encryptor.encrypt(plaintext);
-    const headerLength = message.length - (10 * (frameLength + 32) + (24 + 10 + 16));
+    const { headerLength } = framedLayout(message);
     const frameSize = 4 + 12 + frameLength + 16;
     // Header, then frames one at a time.
     const chunks = [message.subarray(0, headerLength)];
@@ -57,10 +58,9 @@ describe('decryptStream', () => {
   test('never releases plaintext of a tampered frame, only the authenticated frames before it', async () => {
     const plaintext = plaintextOf(6 * frameLength);
     const message = Buffer.from(await encryptor.encrypt(plaintext));
-    const headerLength = message.length - (5 * (frameLength + 32) + (24 + frameLength + 16));
-    const frameSize = 4 + 12 + frameLength + 16;
     // Flip one ciphertext byte in frame 3.
-    message[headerLength + 2 * frameSize + 4 + 12 + 100]! ^= 0x01;
+    const frame3 = framedLayout(message).regularFrameOffsets[2]!;
+    message[regularFrameCiphertextOffset(frame3) + 100]! ^= 0x01;
     const { output, error } = await feedAndObserve(encryptor.decryptStream(), [message]);
     expect(error).toBeInstanceOf(InvalidMessageError);
     expect((error as Error).message).toMatch(/authentication tag of frame 3 does not verify/);
@@ -69,8 +69,10 @@ describe('decryptStream', () => {
 
   test('a truncated stream errors after the last complete frame', async () => {
     const message = await encryptor.encrypt(plaintextOf(3 * frameLength));
+    // Cut inside frame 3: frames 1 and 2 are complete and authenticated, nothing after them is.
+    const frame3 = framedLayout(message).regularFrameOffsets[2]!;
     const { output, error } = await feedAndObserve(encryptor.decryptStream(), [
-      message.subarray(0, message.length - 20),
+      message.subarray(0, regularFrameCiphertextOffset(frame3) + 10),
     ]);
     expect(error).toBeInstanceOf(InvalidMessageError);
     expect((error as Error).message).toMatch(/truncated/);
@@ -92,10 +94,15 @@ describe('encryptStream', () => {
     const frameLength = 4096;
     const encryptor = f.encryptor({ frameLength });
     const chunks = Array.from({ length: 8 }, () => plaintextOf(frameLength));
-    const { afterEachWrite, error } = await feedAndObserve(encryptor.encryptStream(), chunks);
+    const { output, afterEachWrite, error } = await feedAndObserve(encryptor.encryptStream(), chunks);
     expect(error).toBeUndefined();
-    // After k full frames of input, k-1 frames are out (the last is held back as a possible final frame).
-    for (let k = 2; k <= 8; k++) expect(afterEachWrite[k - 1]!).toBeGreaterThan((k - 1) * frameLength);
+    // After k full frames of input, k regular frames are out: a full frame is never held back, so the
+    // message ends with an empty final frame.
+    const layout = framedLayout(output);
+    const frameSize = 4 + 12 + frameLength + 16;
+    expect(afterEachWrite).toEqual(chunks.map((_, i) => layout.headerLength + (i + 1) * frameSize));
+    expect(layout.regularFrameOffsets).toHaveLength(8);
+    expect(layout.finalFrameContentLength).toBe(0);
   });
 
   test('keeps memory bounded by the frame length on a 256 MiB stream', async () => {

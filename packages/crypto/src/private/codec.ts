@@ -87,7 +87,13 @@ export class MessageEncoder {
     }
   }
 
-  /** Feeds plaintext; returns the message bytes that are complete. A full frame is held back until more input shows it is not the last. */
+  /**
+   * Feeds plaintext; returns the message bytes that are complete. Every full frame is written at once as a
+   * regular frame, so the final frame always holds less than a frame: a plaintext that is an exact multiple
+   * of the frame length (0 included) ends with an empty final frame. The specification also allows a final
+   * frame as long as the frame length, but the Python Encryption SDK (3.3.1) refuses that ("Invalid final
+   * frame length"); the JavaScript SDK writes this form too, and every SDK reads it.
+   */
   update(chunk: Buffer): Buffer[] {
     const out: Buffer[] = [];
     this.#start(out);
@@ -96,7 +102,7 @@ export class MessageEncoder {
       return out;
     }
     this.#pending.push(chunk);
-    while (this.#pending.length > this.#frameLength) {
+    while (this.#pending.length >= this.#frameLength) {
       if (this.#sequence >= MAX_FRAME_COUNT) {
         throw new PayloadTooLargeError(
           'Plaintext too large: at most 2^32 - 1 frames. Use a larger frame length.',
@@ -125,6 +131,7 @@ export class MessageEncoder {
         }
         this.#emit(this.#body.encryptNonFramed(rest), out);
       } else {
+        // update() wrote every full frame, so `rest` is shorter than a frame (possibly empty).
         this.#emit(this.#body.encryptFinalFrame(this.#sequence, rest), out);
       }
       if (this.#signer && this.#signingKey) {
