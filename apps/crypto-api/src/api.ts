@@ -13,10 +13,12 @@ import {
   KmsThrottledError,
   UnsupportedFormatError,
 } from '@secure-lambda/crypto';
+import { audienceFor } from '@secure-lambda/crypto-api-client/protocol';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
   ALLOWED_METHOD,
   APP_NAME,
+  CALLER_LOG_KEY,
   ContextKey,
   ERROR_CODE_DIMENSION,
   Limits,
@@ -27,6 +29,7 @@ import {
 } from './constants';
 import {
   ContextMismatchError,
+  IdentityNotVerifiedError,
   InternalError,
   InvalidCiphertextError,
   KmsRequestFailedError,
@@ -36,8 +39,13 @@ import {
   RouteNotFoundError,
 } from './errors';
 import {
-  type CallerPrincipal,
-  callerPrincipal,
+  DEFAULT_PER_USER_ROLE_PATTERNS,
+  type IdentityVerifier,
+  type IsolationUnit,
+  isolationUnitOf,
+} from './identity';
+import {
+  bodyBytes,
   DecryptRequestSchema,
   decodeBase64Field,
   EncryptRequestSchema,
@@ -51,6 +59,9 @@ import {
 export interface ApiLogger {
   info(message: string, attributes: Record<string, unknown>): void;
   error(message: string, attributes: Record<string, unknown>): void;
+  /** Adds keys to every following line of this invocation. */
+  appendKeys(attributes: Record<string, unknown>): void;
+  removeKeys(keys: string[]): void;
 }
 
 /** One metric emitted on its own, with its own dimensions (Powertools `Metrics.singleMetric()`). */
@@ -70,6 +81,26 @@ export interface CryptoApiProps {
   readonly encryptor: Pick<EnvelopeEncryptor, 'encrypt' | 'decrypt'>;
   readonly logger: ApiLogger;
   readonly metrics: ApiMetrics;
+  /** Proves who the caller is (STS in production). The event's `requestContext` is never trusted for it. */
+  readonly verifier: IdentityVerifier;
+  /**
+   * Role names whose sessions are isolated per session name, because AWS (not the assumer) sets it to
+   * the signed-in user. Part of the code, not the environment: whoever can change the function's
+   * configuration must not be able to split or merge isolation units.
+   * @default DEFAULT_PER_USER_ROLE_PATTERNS (IAM Identity Center roles, `AWSReservedSSO_*`)
+   */
+  readonly perUserRolePatterns?: readonly RegExp[];
+  /**
+   * The audience proofs must name. Tests set it; in Lambda it is the unqualified ARN of the invoked
+   * function, from the Lambda context.
+   * @default audienceFor(context.invokedFunctionArn)
+   */
+  readonly audience?: string;
+}
+
+/** The part of the Lambda context the API reads. */
+export interface ApiContext {
+  readonly invokedFunctionArn?: string;
 }
 
 export type FunctionUrlResult = APIGatewayProxyStructuredResultV2 & {
@@ -78,14 +109,14 @@ export type FunctionUrlResult = APIGatewayProxyStructuredResultV2 & {
   readonly body: string;
 };
 
-export type CryptoApiHandler = (event: unknown) => Promise<FunctionUrlResult>;
+export type CryptoApiHandler = (event: unknown, context?: ApiContext) => Promise<FunctionUrlResult>;
 
 const EXPECTED_ENCRYPT_BODY = '{"plaintext":"<base64>"}';
 const EXPECTED_DECRYPT_BODY = '{"ciphertext":"<base64>"}';
 
-/** The context every message is bound to. Built from the signed request context only, never the body. */
-function encryptionContextFor(caller: CallerPrincipal): Record<string, string> {
-  return { [ContextKey.APP]: APP_NAME, [ContextKey.PRINCIPAL]: caller.id };
+/** The context every message is bound to: the caller's isolation unit as STS proved it, never the event. */
+function encryptionContextFor(unit: IsolationUnit): Record<string, string> {
+  return { [ContextKey.APP]: APP_NAME, [ContextKey.PRINCIPAL]: unit.id };
 }
 
 function matchRoute(event: FunctionUrlEvent): RouteValue {
@@ -157,25 +188,28 @@ function respond(
 /**
  * Creates the Function URL handler of the crypto API:
  * `POST /encrypt {"plaintext":"<base64>"}` → `{"ciphertext":"<base64 Encryption SDK message>"}` and
- * `POST /decrypt {"ciphertext":"<base64>"}` → `{"plaintext":"<base64>"}`. Every message is bound to the
- * calling IAM principal through its encryption context, so only that principal can decrypt it. Errors
+ * `POST /decrypt {"ciphertext":"<base64>"}` → `{"plaintext":"<base64>"}`. The caller is whoever STS says
+ * signed the request's identity proof (see identity.ts); every message is bound to that caller's isolation
+ * unit (`isolationUnitOf`) through its encryption context, so only the same unit can decrypt it. Errors
  * are answered as `{"error":{"code","message"}}`; no response or log line contains the payload.
  *
  * @example
  * ```ts
  * const api = createCryptoApi({
  *   encryptor: new EnvelopeEncryptor({ keyring: new KmsKeyring({ client, generatorKeyId: keyArn }) }),
+ *   verifier: new StsIdentityVerifier({ endpoint: 'https://sts.eu-west-1.amazonaws.com', region: 'eu-west-1' }),
  *   logger: observability.logger,
  *   metrics: observability.metrics,
  * });
- * const response = await api(functionUrlEvent); // { statusCode: 200, body: '{"ciphertext":"…"}', … }
+ * const response = await api(functionUrlEvent, context); // { statusCode: 200, body: '{"ciphertext":"…"}', … }
  * ```
  */
 export function createCryptoApi(props: CryptoApiProps): CryptoApiHandler {
-  const { encryptor, logger, metrics } = props;
+  const { encryptor, logger, metrics, verifier } = props;
+  const patterns = props.perUserRolePatterns ?? DEFAULT_PER_USER_ROLE_PATTERNS;
 
-  async function encrypt(event: FunctionUrlEvent, caller: CallerPrincipal): Promise<unknown> {
-    const json = readJsonBody(event, EXPECTED_ENCRYPT_BODY);
+  async function encrypt(body: Buffer, caller: IsolationUnit): Promise<unknown> {
+    const json = readJsonBody(body, EXPECTED_ENCRYPT_BODY);
     const { plaintext } = parseRequestBody(json, EncryptRequestSchema, EXPECTED_ENCRYPT_BODY);
     const bytes = decodeBase64Field(plaintext, 'plaintext', Limits.MAX_PLAINTEXT_BYTES);
     try {
@@ -187,8 +221,8 @@ export function createCryptoApi(props: CryptoApiProps): CryptoApiHandler {
     }
   }
 
-  async function decrypt(event: FunctionUrlEvent, caller: CallerPrincipal): Promise<unknown> {
-    const json = readJsonBody(event, EXPECTED_DECRYPT_BODY);
+  async function decrypt(body: Buffer, caller: IsolationUnit): Promise<unknown> {
+    const json = readJsonBody(body, EXPECTED_DECRYPT_BODY);
     const { ciphertext } = parseRequestBody(json, DecryptRequestSchema, EXPECTED_DECRYPT_BODY);
     const message = decodeBase64Field(ciphertext, 'ciphertext', Limits.MAX_CIPHERTEXT_BYTES);
     // Checked against the message header before any KMS call: another principal's message is refused
@@ -203,20 +237,34 @@ export function createCryptoApi(props: CryptoApiProps): CryptoApiHandler {
     }
   }
 
-  return async function handle(event: unknown): Promise<FunctionUrlResult> {
+  return async function handle(event: unknown, context?: ApiContext): Promise<FunctionUrlResult> {
+    // The observability wrapper labels lines with the caller the event claims; a direct invoker writes
+    // that claim. Only the caller STS proves is ever logged as the caller.
+    logger.removeKeys([CALLER_LOG_KEY]);
     const outcome: Record<string, unknown> = { route: 'unmatched' };
     let response: FunctionUrlResult;
     let failure: RequestError | undefined;
     try {
       const request = parseFunctionUrlEvent(event);
       outcome.method = request.requestContext.http.method;
-      const caller = callerPrincipal(request);
-      outcome.principal = caller.userArn;
-      outcome.accountId = caller.accountId;
+      const body = bodyBytes(request);
+      const audience = props.audience ?? audienceFor(context?.invokedFunctionArn ?? '');
+      // Without its own ARN the function cannot check a proof's audience: an operator error, not the caller's.
+      if (audience === undefined)
+        throw new Error('no audience: the Lambda context has no invokedFunctionArn');
+      const identity = await verifier.verify({ headers: request.headers ?? {}, body, audience });
+      const unit = isolationUnitOf(identity, patterns);
+      outcome.principal = identity.arn;
+      outcome.accountId = identity.account;
+      outcome.isolation = unit.kind;
+      logger.appendKeys({ [CALLER_LOG_KEY]: identity.arn });
+      const claimed = request.requestContext.authorizer?.iam?.userArn;
+      // Logged as a fact only: the claimed ARN is attacker-chosen text and is not written anywhere.
+      if (claimed !== undefined && claimed !== identity.arn) outcome.requestContextMismatch = true;
       const route = matchRoute(request);
       outcome.route = `${ALLOWED_METHOD} ${route}`;
-      const body = route === Route.ENCRYPT ? await encrypt(request, caller) : await decrypt(request, caller);
-      response = respond(200, body);
+      const result = route === Route.ENCRYPT ? await encrypt(body, unit) : await decrypt(body, unit);
+      response = respond(200, result);
     } catch (error) {
       failure = toRequestError(error);
       response = respond(
@@ -233,6 +281,7 @@ export function createCryptoApi(props: CryptoApiProps): CryptoApiHandler {
       return response;
     }
     outcome.code = failure.code;
+    if (failure instanceof IdentityNotVerifiedError) outcome.reason = failure.reason;
     const errorMetric = metrics.singleMetric();
     errorMetric.addDimension(ERROR_CODE_DIMENSION, failure.code);
     errorMetric.addMetric(MetricName.ERRORS, 'Count', 1);

@@ -6,22 +6,28 @@ import {
   type KmsClientLike,
   KmsKeyring,
 } from '@secure-lambda/crypto';
+import { isLoopbackEndpoint, regionalStsEndpoint } from '@secure-lambda/crypto-api-client/protocol';
 import { EnvVar } from './constants';
 import { CryptoApiConfigurationError } from './errors';
 
 export interface CryptoApiConfig {
   /** ARN of the KMS key that generates and unwraps every data key. */
   readonly keyArn: string;
+  /** The function's region (AWS_REGION, set by Lambda): identity proofs must be scoped to it. */
+  readonly region: string;
+  /** Where identity proofs are verified: the regional STS endpoint, or the local emulator. */
+  readonly stsEndpoint: string;
 }
 
 /**
  * Reads the configuration from the environment.
  *
- * @throws CryptoApiConfigurationError (`INVALID_CONFIGURATION`) when KEY_ARN is missing
+ * @throws CryptoApiConfigurationError (`INVALID_CONFIGURATION`) when KEY_ARN or AWS_REGION is missing, or
+ * an endpoint override names anything but the loopback address
  *
  * @example
  * ```ts
- * const { keyArn } = readConfig(process.env);
+ * const { keyArn, region, stsEndpoint } = readConfig(process.env);
  * ```
  */
 export function readConfig(env: Readonly<Record<string, string | undefined>>): CryptoApiConfig {
@@ -32,7 +38,22 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): C
         'in the function configuration.',
     );
   }
-  return { keyArn };
+  const region = env[EnvVar.REGION]?.trim();
+  if (!region || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    throw new CryptoApiConfigurationError(
+      `${EnvVar.REGION} is not a region. Lambda sets it; outside Lambda set it to the function's region.`,
+    );
+  }
+  // Only the local emulator may replace STS, and only on this machine's loopback address: a configuration
+  // change must not be able to point identity checks at a server that answers with any identity.
+  const override = env[EnvVar.STS_ENDPOINT]?.trim() || env[EnvVar.ENDPOINT]?.trim();
+  if (override && !isLoopbackEndpoint(override)) {
+    throw new CryptoApiConfigurationError(
+      `${env[EnvVar.STS_ENDPOINT] ? EnvVar.STS_ENDPOINT : EnvVar.ENDPOINT} may only name the local emulator ` +
+        '(http(s)://127.0.0.1:<port>): identity proofs are verified by STS itself. Remove it from the function configuration.',
+    );
+  }
+  return { keyArn, region, stsEndpoint: override || regionalStsEndpoint(region) };
 }
 
 export interface EncryptorOptions {

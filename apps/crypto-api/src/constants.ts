@@ -92,7 +92,19 @@ export const ERROR_CODE_DIMENSION = 'code';
 export const EnvVar = {
   /** ARN of the KMS key that generates and unwraps data keys. Required. */
   KEY_ARN: 'KEY_ARN',
+  /** Set by Lambda (a reserved variable): the region identity proofs must be scoped to. */
+  REGION: 'AWS_REGION',
+  /** Emulator only, loopback only: the STS endpoint. */
+  STS_ENDPOINT: 'AWS_ENDPOINT_URL_STS',
+  /** Emulator only, loopback only: every service's endpoint (the SDK's own variable). */
+  ENDPOINT: 'AWS_ENDPOINT_URL',
 } as const;
 
 /** The service name given to logs, metrics and traces. */
 export const SERVICE_NAME = 'crypto-api';
+
+/**
+ * The log key the observability wrapper fills with the caller named in the event. The API replaces it with
+ * the caller STS verified (or removes it), so a forged event never names the caller in a log line.
+ */
+export const CALLER_LOG_KEY = 'caller';

@@ -11,7 +11,9 @@ export const ApiErrorCode = {
   INVALID_REQUEST: 'INVALID_REQUEST',
   INVALID_EVENT: 'INVALID_EVENT',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  MISSING_PRINCIPAL: 'MISSING_PRINCIPAL',
+  IDENTITY_NOT_VERIFIED: 'IDENTITY_NOT_VERIFIED',
+  IDENTITY_SERVICE_UNAVAILABLE: 'IDENTITY_SERVICE_UNAVAILABLE',
+  UNSUPPORTED_PRINCIPAL: 'UNSUPPORTED_PRINCIPAL',
   CONTEXT_MISMATCH: 'CONTEXT_MISMATCH',
   METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
   NOT_FOUND: 'NOT_FOUND',
@@ -127,14 +129,46 @@ export class PayloadTooLargeError extends RequestError {
   }
 }
 
-/** No IAM principal in the request context: the Function URL is not using AWS_IAM auth. */
-export class MissingPrincipalError extends RequestError {
+/**
+ * The request carries no identity proof STS accepts for this API, this body and this time. The message
+ * is the same whatever failed, so a prober learns nothing; `reason` (a fixed token such as
+ * `proof-expired` or `unsigned-x-secure-lambda-audience`) is for the function's log only.
+ */
+export class IdentityNotVerifiedError extends RequestError {
+  readonly reason: string;
+
+  constructor(reason: string, options?: ErrorOptions) {
+    super(
+      ApiErrorCode.IDENTITY_NOT_VERIFIED,
+      403,
+      'The caller identity could not be verified. Send the request with @secure-lambda/crypto-api-client ' +
+        '(a fresh sts:GetCallerIdentity proof for this API and this body), with valid AWS credentials.',
+      options,
+    );
+    this.reason = reason;
+  }
+}
+
+/** STS did not answer (timeout, network, 5xx): nothing was decided about the caller. */
+export class IdentityServiceUnavailableError extends RequestError {
+  constructor(options?: ErrorOptions) {
+    super(
+      ApiErrorCode.IDENTITY_SERVICE_UNAVAILABLE,
+      503,
+      'The identity service could not be reached to verify the caller. Retry later with a fresh request.',
+      { ...options, headers: { 'retry-after': String(THROTTLED_RETRY_AFTER_SECONDS) } },
+    );
+  }
+}
+
+/** STS verified the caller, but it is a principal data cannot be bound to (root, federation-token user). */
+export class UnsupportedPrincipalError extends RequestError {
   constructor() {
     super(
-      ApiErrorCode.MISSING_PRINCIPAL,
+      ApiErrorCode.UNSUPPORTED_PRINCIPAL,
       403,
-      'The request carries no IAM principal. Sign it with SigV4 (service "lambda"); the Function URL ' +
-        'must use AuthType AWS_IAM.',
+      'This kind of principal cannot use the crypto API. Call it as an IAM user or an IAM role session ' +
+        '(including IAM Identity Center), never as the root user or a GetFederationToken user.',
     );
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Lambda entry point of the crypto API (Function URL, AWS_IAM auth). Clients are created once per
  * execution environment, at module scope, so warm invocations reuse the KMS connection and the data-key
- * cache. Environment: KEY_ARN (required), plus the Powertools variables the observability setup reads.
+ * cache. Environment: KEY_ARN (required), AWS_REGION (set by Lambda), plus the Powertools variables the
+ * observability setup reads. Callers are identified by STS (identity.ts), not by the event.
  */
 import { DataKeyCache } from '@secure-lambda/crypto';
 import { createKmsClient } from '@secure-lambda/crypto/kms-sdk';
@@ -9,6 +10,7 @@ import { createObservability, withObservability } from '@secure-lambda/observabi
 import { createCryptoApi } from './api';
 import { createEncryptor, readConfig } from './config';
 import { CacheSettings, SERVICE_NAME } from './constants';
+import { StsIdentityVerifier } from './identity';
 
 const config = readConfig(process.env);
 const observability = createObservability({ serviceName: SERVICE_NAME });
@@ -21,6 +23,7 @@ const cache = new DataKeyCache({
 
 const api = createCryptoApi({
   encryptor: createEncryptor({ client: createKmsClient(), keyArn: config.keyArn, cache }),
+  verifier: new StsIdentityVerifier({ endpoint: config.stsEndpoint, region: config.region }),
   logger: observability.logger,
   metrics: observability.metrics,
 });

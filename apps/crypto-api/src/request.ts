@@ -1,6 +1,7 @@
 /**
- * Reading a Function URL request: the event shape (Powertools Parser schema), the caller's IAM
- * principal, the body (size-bounded before anything parses it), and strict base64 fields.
+ * Reading a Function URL request: the event shape (Powertools Parser schema), the body (size-bounded
+ * before anything parses it), and strict base64 fields. Nothing here says who the caller is: that comes
+ * from STS (identity.ts), never from the event.
  */
 import { LambdaFunctionUrlSchema } from '@aws-lambda-powertools/parser/schemas/lambda';
 import { z } from 'zod';
@@ -10,26 +11,11 @@ import {
   InvalidRequestError,
   MalformedBase64Error,
   MalformedJsonError,
-  MissingPrincipalError,
   PayloadTooLargeError,
 } from './errors';
 import { base64Length, decodeCanonicalBase64 } from './private/base64';
 
 export type FunctionUrlEvent = z.infer<typeof LambdaFunctionUrlSchema>;
-
-/** The signed caller, as the Function URL's AWS_IAM auth reports it. */
-export interface CallerPrincipal {
-  /** IAM user, role session (`arn:aws:sts::…:assumed-role/…`) or root ARN (for logs). */
-  readonly userArn: string;
-  readonly accountId: string;
-  /**
-   * What data is bound to: `<account>:<unique id>` of the IAM user (`AIDA…`) or role (`AROA…`), without
-   * the session name. A session name is the caller's choice (anyone who may assume the role could pick
-   * another caller's) and changes between sessions; the unique id changes when the user or role is
-   * deleted and recreated, so a recreated namesake cannot read the old one's data.
-   */
-  readonly id: string;
-}
 
 /**
  * Checks that `event` is a Lambda Function URL event (payload format 2.0).
@@ -46,36 +32,6 @@ export function parseFunctionUrlEvent(event: unknown): FunctionUrlEvent {
   const result = LambdaFunctionUrlSchema.safeParse(event);
   if (!result.success) throw new InvalidEventError({ cause: result.error });
   return result.data;
-}
-
-/** Account segment of an IAM or STS ARN (`arn:partition:service:region:account:resource`). */
-function arnAccount(arn: string): string | undefined {
-  const parts = arn.split(':');
-  return parts.length >= 6 && parts[0] === 'arn' ? parts[4] : undefined;
-}
-
-/**
- * The caller's principal from the request context. Only the context is trusted: the Function URL fills
- * it from the verified SigV4 signature, while the body is whatever the caller chose to send.
- *
- * @throws MissingPrincipalError (`MISSING_PRINCIPAL`) when there is no IAM principal, or its ARN and
- * account disagree
- *
- * @example
- * ```ts
- * const { userArn } = callerPrincipal(request); // 'arn:aws:iam::123456789012:user/alice'
- * ```
- */
-export function callerPrincipal(event: FunctionUrlEvent): CallerPrincipal {
-  const iam = event.requestContext.authorizer?.iam;
-  const userArn = iam?.userArn;
-  const accountId = iam?.accountId;
-  const uniqueId = iam?.userId?.split(':')[0];
-  // A principal whose ARN names another account than the context is not one the platform produced.
-  if (!userArn || !accountId || !uniqueId || arnAccount(userArn) !== accountId)
-    throw new MissingPrincipalError();
-  if (!/^[A-Z0-9]{16,128}$/.test(uniqueId)) throw new MissingPrincipalError();
-  return { userArn, accountId, id: `${accountId}:${uniqueId}` };
 }
 
 /**
@@ -101,43 +57,56 @@ export function decodeBase64Field(value: string, field: string, maxBytes: number
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * The request body as parsed JSON, bounded before it is decoded or parsed.
+ * The exact bytes of the request body (empty when there is none), bounded before anything decodes them.
+ * The identity proof hashes these bytes, and the JSON parser reads them.
  *
- * @throws InvalidRequestError (`INVALID_REQUEST`) with no body
  * @throws PayloadTooLargeError (`PAYLOAD_TOO_LARGE`) over `Limits.MAX_BODY_BYTES`
  * @throws MalformedBase64Error (`MALFORMED_BASE64`) when a base64-encoded body is not base64
- * @throws MalformedJsonError (`MALFORMED_JSON`) when it is not UTF-8 JSON
  *
  * @example
  * ```ts
- * const json = readJsonBody(request, '{"plaintext":"<base64>"}');
+ * const bytes = bodyBytes(request); // Buffer of the HTTP body
  * ```
  */
-export function readJsonBody(event: FunctionUrlEvent, expected: string): unknown {
+export function bodyBytes(event: FunctionUrlEvent): Buffer {
   const { body, isBase64Encoded } = event;
-  if (body === undefined || body === '') throw new InvalidRequestError(expected);
-  let text: string;
+  if (body === undefined || body === '') return Buffer.alloc(0);
   if (isBase64Encoded) {
     if (body.length > Limits.MAX_ENCODED_BODY_CHARS) {
       throw new PayloadTooLargeError('The request body', Limits.MAX_BODY_BYTES);
     }
     const bytes = decodeCanonicalBase64(body);
     if (bytes === undefined) throw new MalformedBase64Error('The request body (sent base64-encoded)');
-    if (bytes.length > Limits.MAX_BODY_BYTES) {
+    if (bytes.length > Limits.MAX_BODY_BYTES)
       throw new PayloadTooLargeError('The request body', Limits.MAX_BODY_BYTES);
-    }
-    try {
-      text = utf8.decode(bytes);
-    } catch (cause) {
-      throw new MalformedJsonError({ cause });
-    }
-  } else {
-    // A string's length (UTF-16 units) never exceeds its UTF-8 size: the first test refuses a huge body
-    // before its size is counted.
-    if (body.length > Limits.MAX_BODY_BYTES || Buffer.byteLength(body, 'utf8') > Limits.MAX_BODY_BYTES) {
-      throw new PayloadTooLargeError('The request body', Limits.MAX_BODY_BYTES);
-    }
-    text = body;
+    return bytes;
+  }
+  // A string's length (UTF-16 units) never exceeds its UTF-8 size: the first test refuses a huge body
+  // before its size is counted.
+  if (body.length > Limits.MAX_BODY_BYTES || Buffer.byteLength(body, 'utf8') > Limits.MAX_BODY_BYTES) {
+    throw new PayloadTooLargeError('The request body', Limits.MAX_BODY_BYTES);
+  }
+  return Buffer.from(body, 'utf8');
+}
+
+/**
+ * The request body (from {@link bodyBytes}) as parsed JSON.
+ *
+ * @throws InvalidRequestError (`INVALID_REQUEST`) with no body
+ * @throws MalformedJsonError (`MALFORMED_JSON`) when it is not UTF-8 JSON
+ *
+ * @example
+ * ```ts
+ * const json = readJsonBody(bodyBytes(request), '{"plaintext":"<base64>"}');
+ * ```
+ */
+export function readJsonBody(bytes: Uint8Array, expected: string): unknown {
+  if (bytes.length === 0) throw new InvalidRequestError(expected);
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch (cause) {
+    throw new MalformedJsonError({ cause });
   }
   try {
     return JSON.parse(text);

@@ -9,7 +9,23 @@ import {
 } from '../src/api';
 import { Limits } from '../src/constants';
 import { ApiErrorCode } from '../src/errors';
-import { ALICE, BOB, CANARY, decryptEvent, encryptEvent, functionUrlEvent, principalId } from './events';
+import {
+  ALICE,
+  BOB,
+  BOB_LATER,
+  BOB_RECREATED,
+  CANARY,
+  decryptEvent,
+  encryptEvent,
+  functionUrlEvent,
+  PERSONAS,
+  PersonaVerifier,
+  principalId,
+  ROOT,
+  SSO_JANE,
+  SSO_JOHN,
+  TEST_AUDIENCE,
+} from './events';
 
 interface LogLine {
   readonly level: 'info' | 'error';
@@ -24,6 +40,14 @@ interface MetricPoint {
 
 class RecordingLogger implements ApiLogger {
   readonly lines: LogLine[] = [];
+  /** Keys appended for the invocation, as Powertools keeps them. */
+  readonly keys: Record<string, unknown> = {};
+  appendKeys(attributes: Record<string, unknown>): void {
+    Object.assign(this.keys, attributes);
+  }
+  removeKeys(keys: string[]): void {
+    for (const key of keys) delete this.keys[key];
+  }
   info(message: string, attributes: Record<string, unknown>): void {
     this.lines.push({ level: 'info', message, attributes: { ...attributes } });
   }
@@ -57,6 +81,7 @@ interface Harness {
   readonly logger: RecordingLogger;
   readonly metrics: RecordingMetrics;
   readonly api: CryptoApiHandler;
+  readonly verifier: PersonaVerifier;
 }
 
 function harness(options: { readonly cache?: DataKeyCache } = {}): Harness {
@@ -68,7 +93,16 @@ function harness(options: { readonly cache?: DataKeyCache } = {}): Harness {
   });
   const logger = new RecordingLogger();
   const metrics = new RecordingMetrics();
-  return { kms, keyArn, encryptor, logger, metrics, api: createCryptoApi({ encryptor, logger, metrics }) };
+  const verifier = new PersonaVerifier(PERSONAS);
+  return {
+    kms,
+    keyArn,
+    encryptor,
+    logger,
+    metrics,
+    verifier,
+    api: createCryptoApi({ encryptor, logger, metrics, verifier, audience: TEST_AUDIENCE }),
+  };
 }
 
 function json(response: FunctionUrlResult): Record<string, unknown> {
@@ -181,17 +215,21 @@ describe('principal binding', () => {
     ['an iam block without accountId', { iam: { userArn: ALICE.userArn } }],
     ['a userArn from another account than accountId', { iam: { ...ALICE, accountId: '999988887777' } }],
     ['a userArn that is not an ARN', { iam: { ...ALICE, userArn: 'alice' } }],
-  ])('403 MISSING_PRINCIPAL with %s', async (_label, variant) => {
-    const h = harness();
-    const event = functionUrlEvent({
-      body: JSON.stringify({ plaintext: hello.toString('base64') }),
-      caller: 'caller' in variant ? null : ALICE,
-    }) as { requestContext: Record<string, unknown> };
-    if ('authorizer' in variant) event.requestContext.authorizer = variant.authorizer;
-    if ('iam' in variant) event.requestContext.authorizer = { iam: variant.iam };
-    expectError(await h.api(event), 403, ApiErrorCode.MISSING_PRINCIPAL);
-    expect(h.kms.calls.generateDataKey).toBe(0);
-  });
+  ])(
+    '[TM-ID-01] without a proof, 403 IDENTITY_NOT_VERIFIED with %s, before any KMS call',
+    async (_label, variant) => {
+      const h = harness();
+      const event = functionUrlEvent({
+        body: JSON.stringify({ plaintext: hello.toString('base64') }),
+        caller: 'caller' in variant ? null : ALICE,
+        proofFor: null,
+      }) as { requestContext: Record<string, unknown> };
+      if ('authorizer' in variant) event.requestContext.authorizer = variant.authorizer;
+      if ('iam' in variant) event.requestContext.authorizer = { iam: variant.iam };
+      expectError(await h.api(event), 403, ApiErrorCode.IDENTITY_NOT_VERIFIED);
+      expect(h.kms.calls.generateDataKey).toBe(0);
+    },
+  );
 });
 
 describe('routing', () => {
@@ -433,6 +471,8 @@ describe('ciphertext and KMS failures', () => {
       },
       logger,
       metrics: new RecordingMetrics(),
+      verifier: new PersonaVerifier(PERSONAS),
+      audience: TEST_AUDIENCE,
     });
     expectError(await api(encryptEvent(hello)), 500, ApiErrorCode.INTERNAL_ERROR);
     expect(logger.lines).toEqual([
@@ -459,6 +499,7 @@ describe('logs and metrics', () => {
           status: 200,
           principal: ALICE.userArn,
           accountId: ALICE.accountId,
+          isolation: 'iam-user',
         },
       },
     ]);
@@ -482,6 +523,7 @@ describe('logs and metrics', () => {
           code: 'CONTEXT_MISMATCH',
           principal: BOB.userArn,
           accountId: BOB.accountId,
+          isolation: 'role',
         },
       },
     ]);
@@ -523,26 +565,100 @@ describe('logs and metrics', () => {
   });
 });
 
-describe('principal identity across sessions', () => {
-  test('another session of the same role decrypts; a namesake with another unique id does not', async () => {
+describe('[TM-ID-03] isolation unit', () => {
+  test('[TM-ID-03] an IAM user is its own unit: another user cannot decrypt', async () => {
+    const h = harness();
+    const ciphertext = await encryptOk(h, Buffer.from('alice data'), ALICE);
+    const refused = await h.api(decryptEvent(ciphertext, BOB));
+    expect(json(refused)).toMatchObject({ error: { code: 'CONTEXT_MISMATCH' } });
+    expect((await h.api(decryptEvent(ciphertext, ALICE))).statusCode).toBe(200);
+  });
+
+  test('[TM-ID-03] two sessions of one ordinary role share data (the unit is the role); a recreated namesake role does not', async () => {
     const h = harness();
     const ciphertext = await encryptOk(h, Buffer.from('role data'), BOB);
-    const laterSession = {
-      ...BOB,
-      userArn: BOB.userArn.replace('bob-session', 'other-session'),
-      userId: 'AROAJQABLZS4A3QDU576Q:other-session',
-    };
-    expect((await h.api(decryptEvent(ciphertext, laterSession))).statusCode).toBe(200);
-    const recreated = { ...BOB, userId: 'AROAZZZZZZZZZZZZZZZZZ:bob-session' };
-    const refused = await h.api(decryptEvent(ciphertext, recreated));
+    // Shared on purpose: a session name is the assumer's free choice and cannot identify a person.
+    expect((await h.api(decryptEvent(ciphertext, BOB_LATER))).statusCode).toBe(200);
+    const refused = await h.api(decryptEvent(ciphertext, BOB_RECREATED));
     expect(refused.statusCode).toBe(403);
     expect(json(refused)).toMatchObject({ error: { code: 'CONTEXT_MISMATCH' } });
   });
 
-  test('a request context without a unique user id is refused', async () => {
+  test('[TM-ID-03] two users of one Identity Center role are isolated from each other', async () => {
     const h = harness();
-    const response = await h.api(encryptEvent(Buffer.from('x'), { ...ALICE, userId: '' }));
+    const ciphertext = await encryptOk(h, Buffer.from('jane data'), SSO_JANE);
+    const refused = await h.api(decryptEvent(ciphertext, SSO_JOHN));
+    expect(refused.statusCode).toBe(403);
+    expect(json(refused)).toMatchObject({ error: { code: 'CONTEXT_MISMATCH' } });
+    expect((await h.api(decryptEvent(ciphertext, SSO_JANE))).statusCode).toBe(200);
+    expect(h.logger.lines.at(-1)?.attributes.isolation).toBe('per-user-role-session');
+  });
+
+  test('the root user is refused with 403 UNSUPPORTED_PRINCIPAL', async () => {
+    const h = harness();
+    const response = await h.api(encryptEvent(Buffer.from('x'), ROOT));
     expect(response.statusCode).toBe(403);
-    expect(json(response)).toMatchObject({ error: { code: 'MISSING_PRINCIPAL' } });
+    expect(json(response)).toMatchObject({ error: { code: 'UNSUPPORTED_PRINCIPAL' } });
+  });
+});
+
+describe('[TM-ID-01] identity comes from the proof, never from the event', () => {
+  test('[TM-ID-01] a request without a proof is refused with 403 IDENTITY_NOT_VERIFIED, whatever its authorizer block says', async () => {
+    const h = harness();
+    const response = await h.api(encryptEvent(Buffer.from('x'), ALICE));
+    expect(response.statusCode).toBe(200);
+    const noProof = await h.api(
+      functionUrlEvent({ body: JSON.stringify({ plaintext: 'aGk=' }), proofFor: null }),
+    );
+    expect(noProof.statusCode).toBe(403);
+    expect(json(noProof)).toMatchObject({ error: { code: 'IDENTITY_NOT_VERIFIED' } });
+  });
+
+  test("[TM-ID-01] a forged authorizer block naming the victim, with the attacker's own proof, acts as the attacker", async () => {
+    const h = harness();
+    const ciphertext = await encryptOk(h, Buffer.from('alice secret'), ALICE);
+    h.logger.lines.length = 0;
+    h.logger.appendKeys({ caller: ALICE.userArn }); // what the observability wrapper copies from the event
+    const forged = await h.api(decryptEvent(ciphertext, ALICE), {});
+    expect(forged.statusCode).toBe(200); // sanity: Alice's own proof works
+    const attack = await h.api(
+      functionUrlEvent({
+        path: '/decrypt',
+        body: JSON.stringify({ ciphertext }),
+        caller: ALICE,
+        proofFor: BOB,
+      }),
+    );
+    expect(attack.statusCode).toBe(403);
+    expect(json(attack)).toMatchObject({ error: { code: 'CONTEXT_MISMATCH' } });
+    const refusal = h.logger.lines.at(-1)!;
+    expect(refusal.attributes).toMatchObject({ principal: BOB.userArn, requestContextMismatch: true });
+    expect(JSON.stringify(refusal)).not.toContain(ALICE.userArn);
+    expect(h.logger.keys).toEqual({ caller: BOB.userArn });
+  });
+
+  test('the proof is checked against the exact body bytes and this API as audience', async () => {
+    const h = harness();
+    const body = JSON.stringify({ plaintext: 'aGk=' });
+    await h.api(functionUrlEvent({ body: Buffer.from(body).toString('base64'), isBase64Encoded: true }));
+    expect(h.verifier.seen.at(-1)).toMatchObject({ body: Buffer.from(body), audience: TEST_AUDIENCE });
+  });
+
+  test('without a configured audience the audience is the invoked function, unqualified', async () => {
+    const kms = new InMemoryKms();
+    const keyArn = kms.createKey({ alias: 'crypto-api' });
+    const verifier = new PersonaVerifier(PERSONAS);
+    const api = createCryptoApi({
+      encryptor: new EnvelopeEncryptor({ keyring: new KmsKeyring({ client: kms, generatorKeyId: keyArn }) }),
+      logger: new RecordingLogger(),
+      metrics: new RecordingMetrics(),
+      verifier,
+    });
+    await api(encryptEvent(Buffer.from('x')), {
+      invokedFunctionArn: 'arn:aws:lambda:us-east-1:444455556666:function:crypto-api:live',
+    });
+    expect(verifier.seen.at(-1)?.audience).toBe(TEST_AUDIENCE);
+    const noContext = await api(encryptEvent(Buffer.from('x')));
+    expect(noContext.statusCode).toBe(500);
   });
 });

@@ -1,6 +1,8 @@
 /**
- * The built bundle (dist/crypto-api.zip), run the way Lambda runs it, against a real KMS API: a moto
- * server on 127.0.0.1 reached over HTTP by the bundled AWS SDK. Each invocation is a fresh Node process
+ * The built bundle (dist/crypto-api.zip), run the way Lambda runs it, against a real KMS API and a real
+ * STS API: two moto servers on 127.0.0.1 (KMS; STS with signature checking on), reached over HTTP by the
+ * bundle. Requests are signed by the real client (`@secure-lambda/crypto-api-client`); the test turns each
+ * signed request into the Function URL event Lambda would deliver. Each invocation is a fresh Node process
  * (scripts/run-bundle.mjs), so module-scope setup and cold-start cost are exercised too.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -8,9 +10,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
 import { CreateKeyCommand, KMS, KMSClient } from '@aws-sdk/client-kms';
+import { CryptoApiClient, type SignedRequest } from '@secure-lambda/crypto-api-client';
 import { type MotoServer, startMotoServer } from '@secure-lambda/testkit';
 import { ApiErrorCode } from '../src/errors';
-import { ALICE, BOB, CANARY, decryptEvent, encryptEvent, functionUrlEvent, principalId } from './events';
+import { CANARY, type IamCaller } from './events';
+import { type Persona, type StsPersonas, startStsWithPersonas } from './support/sts-personas';
 
 const APP_DIR = path.resolve(__dirname, '..');
 const REPO_ROOT = path.resolve(APP_DIR, '..', '..');
@@ -42,6 +46,7 @@ interface Run {
 }
 
 let moto: MotoServer;
+let sts: StsPersonas;
 let kms: KMSClient;
 let keyArn: string;
 let bundleOutput: string;
@@ -55,6 +60,7 @@ function invoke(event: unknown, env: Record<string, string> = {}): Promise<Run> 
     // Only what a Lambda environment would hold: nothing from the test runner's environment leaks in.
     env: {
       AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_ENDPOINT_URL_STS: sts.moto.endpoint,
       AWS_REGION: moto.region,
       AWS_ACCESS_KEY_ID: moto.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: moto.credentials.secretAccessKey,
@@ -113,12 +119,112 @@ function expectError(run: Run, status: number, code: string): HandlerResponse {
   return response;
 }
 
+/** The function ARN scripts/run-bundle.mjs puts in the Lambda context: the proofs' audience. */
+const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:bundle-test:live';
+const URL_ID = 'abcdefghijklmnopqrstuvwxyz012345';
+
+function clientOf(persona: Persona, functionArn = FUNCTION_ARN): CryptoApiClient {
+  return new CryptoApiClient({
+    url: `https://${URL_ID}.lambda-url.us-east-1.on.aws/`,
+    functionArn,
+    credentials: persona.credentials,
+    stsEndpoint: sts.moto.endpoint,
+  });
+}
+
+interface EventOverrides {
+  /** The `requestContext.authorizer.iam` block; a direct invoker writes any. @default the signer's */
+  readonly claimed?: Pick<IamCaller, 'userArn' | 'userId' | 'accountId'> | null;
+  readonly path?: string;
+  readonly method?: string;
+  /** Deliver the body base64-encoded, as a Function URL does for binary content types. */
+  readonly base64?: boolean;
+  /** Replace the body after signing (a replayed proof). */
+  readonly body?: string;
+  /** Drop the identity proof headers. */
+  readonly withoutProof?: boolean;
+}
+
+/** The Function URL event (payload 2.0) Lambda delivers for a signed request. */
+function eventFor(request: SignedRequest, persona: Persona | undefined, overrides: EventOverrides = {}) {
+  const url = new URL(request.url);
+  const path = overrides.path ?? url.pathname;
+  const body = overrides.body ?? request.body;
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).filter(
+      ([name]) => !(overrides.withoutProof && name.startsWith('x-secure-lambda-')),
+    ),
+  );
+  const claimed =
+    overrides.claimed === undefined && persona
+      ? { userArn: persona.arn, userId: 'unused', accountId: persona.arn.split(':')[4]! }
+      : overrides.claimed;
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: URL_ID,
+      ...(claimed
+        ? {
+            authorizer: {
+              iam: {
+                ...claimed,
+                accessKey: 'AKIAEXAMPLE',
+                callerId: claimed.userId,
+                cognitoIdentity: null,
+                principalOrgId: null,
+              },
+            },
+          }
+        : {}),
+      domainName: url.host,
+      domainPrefix: URL_ID,
+      http: {
+        method: overrides.method ?? 'POST',
+        path,
+        protocol: 'HTTP/1.1',
+        sourceIp: '203.0.113.10',
+        userAgent: 'test',
+      },
+      requestId: '5f1c7a9e-7e0b-4a55-9d54-2f0e1c3b4a5d',
+      routeKey: '$default',
+      stage: '$default',
+      time: '29/Nov/2025:12:00:00 +0000',
+      timeEpoch: Date.now(),
+    },
+    body: overrides.base64 ? Buffer.from(body).toString('base64') : body,
+    isBase64Encoded: overrides.base64 ?? false,
+  };
+}
+
+async function signedEvent(
+  persona: Persona,
+  route: '/encrypt' | '/decrypt',
+  body: string,
+  overrides: EventOverrides = {},
+) {
+  return eventFor(await clientOf(persona).signRequest(route, body), persona, overrides);
+}
+
+const encryptBody = (plaintext: Buffer) => JSON.stringify({ plaintext: plaintext.toString('base64') });
+const decryptBody = (ciphertext: string) => JSON.stringify({ ciphertext });
+
+async function encryptAs(persona: Persona, plaintext: Buffer): Promise<string> {
+  const response = responseOf(await invoke(await signedEvent(persona, '/encrypt', encryptBody(plaintext))));
+  expect(response.statusCode).toBe(200);
+  return (JSON.parse(response.body) as { ciphertext: string }).ciphertext;
+}
+
 beforeAll(async () => {
   const bundling = promisify(execFile)('npm', ['run', 'bundle'], {
     cwd: APP_DIR,
     maxBuffer: 16 * 1024 * 1024,
   });
-  moto = await startMotoServer();
+  [moto, sts] = await Promise.all([startMotoServer(), startStsWithPersonas()]);
   kms = new KMSClient({ endpoint: moto.endpoint, region: moto.region, credentials: moto.credentials });
   const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: 'crypto-api bundle test' }));
   keyArn = KeyMetadata!.Arn!;
@@ -127,7 +233,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   kms?.destroy();
-  await moto?.stop();
+  await Promise.all([moto?.stop(), sts?.moto.stop()]);
   const bundleLine = bundleOutput?.split('\n').find((line) => line.startsWith('bundle ')) ?? '';
   const loads = coldStarts.map((run) => `${run.loadMs.toFixed(0)} ms`).join(', ');
   const rss = Math.max(0, ...coldStarts.map((run) => run.maxRssKiB));
@@ -143,7 +249,7 @@ describe('the bundle', () => {
 
   test('round trip: encrypt in one cold start, decrypt in another', async () => {
     const plaintext = Buffer.from(`secret for alice ${CANARY}`);
-    const encrypted = await invoke(encryptEvent(plaintext));
+    const encrypted = await invoke(await signedEvent(sts.alice, '/encrypt', encryptBody(plaintext)));
     const encryptResponse = responseOf(encrypted);
     expect(encryptResponse.statusCode).toBe(200);
     expect(encryptResponse.headers).toMatchObject({
@@ -152,7 +258,7 @@ describe('the bundle', () => {
     });
     const { ciphertext } = JSON.parse(encryptResponse.body) as { ciphertext: string };
 
-    const decrypted = await invoke(decryptEvent(ciphertext));
+    const decrypted = await invoke(await signedEvent(sts.alice, '/decrypt', decryptBody(ciphertext)));
     const decryptResponse = responseOf(decrypted);
     expect(decryptResponse.statusCode).toBe(200);
     expect(JSON.parse(decryptResponse.body)).toEqual({ plaintext: plaintext.toString('base64') });
@@ -162,15 +268,14 @@ describe('the bundle', () => {
       expect(run.logs).not.toContain(CANARY);
       expect(run.logs).not.toContain(plaintext.toString('base64'));
       expect(run.logs).not.toContain(ciphertext.slice(0, 40));
-      expect(run.logs).toContain(ALICE.userArn);
+      expect(run.logs).not.toContain('x-secure-lambda-sts');
+      expect(run.logs).toContain(`"caller":"${sts.alice.arn}"`);
     }
   });
 
   test('its messages decrypt with the AWS Encryption SDK, and their context names the caller', async () => {
     const plaintext = Buffer.from('interop with @aws-crypto/client-node');
-    const { ciphertext } = JSON.parse(responseOf(await invoke(encryptEvent(plaintext, BOB))).body) as {
-      ciphertext: string;
-    };
+    const ciphertext = await encryptAs(sts.analyst1, plaintext);
     const aggregated = new KMS({
       endpoint: moto.endpoint,
       region: moto.region,
@@ -184,37 +289,90 @@ describe('the bundle', () => {
         Buffer.from(ciphertext, 'base64'),
       );
       expect(Buffer.from(decrypted).equals(plaintext)).toBe(true);
-      expect(messageHeader.encryptionContext).toEqual({ app: 'crypto-api', principal: principalId(BOB) });
+      // The role's unit: account and role id, without the session name.
+      expect(messageHeader.encryptionContext).toEqual({
+        app: 'crypto-api',
+        principal: expect.stringMatching(new RegExp(`^${sts.moto.accountId}:AROA[A-Z0-9]+$`)),
+      });
     } finally {
       aggregated.destroy();
     }
   });
 
   test('a cross-principal decrypt is refused with 403 CONTEXT_MISMATCH', async () => {
-    const plaintext = Buffer.from(`alice only ${CANARY}`);
-    const { ciphertext } = JSON.parse(responseOf(await invoke(encryptEvent(plaintext, ALICE))).body) as {
-      ciphertext: string;
-    };
-    const refused = await invoke(decryptEvent(ciphertext, BOB));
+    const ciphertext = await encryptAs(sts.alice, Buffer.from(`alice only ${CANARY}`));
+    const refused = await invoke(await signedEvent(sts.mallory, '/decrypt', decryptBody(ciphertext)));
     const response = expectError(refused, 403, ApiErrorCode.CONTEXT_MISMATCH);
-    expect(response.body).not.toContain(ALICE.userArn);
-    expect(refused.logs).toContain(BOB.userArn);
+    expect(response.body).not.toContain(sts.alice.arn);
+    expect(refused.logs).toContain(sts.mallory.arn);
     expect(refused.logs).toContain(ApiErrorCode.CONTEXT_MISMATCH);
+  });
+
+  test('[TM-ID-01] a direct invoke with a forged authorizer block naming the victim never yields her plaintext, nor logs her as the caller', async () => {
+    const secret = Buffer.from(`victim secret ${CANARY}`);
+    const ciphertext = await encryptAs(sts.alice, secret);
+    const victim = { userArn: sts.alice.arn, userId: 'AIDAVICTIM0000000000', accountId: sts.moto.accountId };
+    // 1. No proof: the identity block alone, as a direct invoker writes it.
+    const noProof = await invoke(
+      await signedEvent(sts.mallory, '/decrypt', decryptBody(ciphertext), {
+        claimed: victim,
+        withoutProof: true,
+      }),
+    );
+    // 2. The attacker's own valid proof, under the victim's identity block.
+    const ownProof = await invoke(
+      await signedEvent(sts.mallory, '/decrypt', decryptBody(ciphertext), { claimed: victim }),
+    );
+    expectError(noProof, 403, ApiErrorCode.IDENTITY_NOT_VERIFIED);
+    expectError(ownProof, 403, ApiErrorCode.CONTEXT_MISMATCH);
+    for (const run of [noProof, ownProof]) {
+      expect(responseOf(run).body).not.toContain(secret.toString('base64'));
+      // The forged ARN is written nowhere: not as the caller, not as the principal, not at all.
+      expect(run.logs).not.toContain(sts.alice.arn);
+    }
+    expect(ownProof.logs).toContain(`"caller":"${sts.mallory.arn}"`);
+    expect(ownProof.logs).toContain('"requestContextMismatch":true');
+  });
+
+  test('[TM-ID-02] a signed proof replayed with another body, or made for another audience, is refused', async () => {
+    const ciphertext = await encryptAs(sts.alice, Buffer.from('alice data'));
+    // Alice's proof for an encrypt request, replayed by someone who saw it, on a decrypt of her message.
+    const replayed = await invoke(
+      await signedEvent(sts.alice, '/encrypt', encryptBody(Buffer.from('harmless')), {
+        path: '/decrypt',
+        body: decryptBody(ciphertext),
+      }),
+    );
+    expectError(replayed, 403, ApiErrorCode.IDENTITY_NOT_VERIFIED);
+    expect(replayed.logs).toContain('"reason":"sts-refused-403"');
+    const elsewhere = clientOf(sts.alice, 'arn:aws:lambda:us-east-1:999999999999:function:bundle-test');
+    const otherAudience = await invoke(
+      eventFor(await elsewhere.signRequest('/decrypt', decryptBody(ciphertext)), sts.alice),
+    );
+    expectError(otherAudience, 403, ApiErrorCode.IDENTITY_NOT_VERIFIED);
+  });
+
+  test('[TM-ID-03] two users of one Identity Center role are isolated; two sessions of an ordinary role share', async () => {
+    const janes = await encryptAs(sts.ssoJane, Buffer.from('jane data'));
+    const john = await invoke(await signedEvent(sts.ssoJohn, '/decrypt', decryptBody(janes)));
+    expectError(john, 403, ApiErrorCode.CONTEXT_MISMATCH);
+    const sessionOnes = await encryptAs(sts.analyst1, Buffer.from('team data'));
+    const sessionTwo = responseOf(
+      await invoke(await signedEvent(sts.analyst2, '/decrypt', decryptBody(sessionOnes))),
+    );
+    expect(sessionTwo.statusCode).toBe(200);
   });
 
   test('exactly 256 KiB is accepted and round-trips; a base64-encoded body is read', async () => {
     const plaintext = Buffer.alloc(256 * 1024, 0x5a);
     const encrypted = responseOf(
-      await invoke(
-        functionUrlEvent({
-          body: Buffer.from(JSON.stringify({ plaintext: plaintext.toString('base64') })).toString('base64'),
-          isBase64Encoded: true,
-        }),
-      ),
+      await invoke(await signedEvent(sts.alice, '/encrypt', encryptBody(plaintext), { base64: true })),
     );
     expect(encrypted.statusCode).toBe(200);
     const { ciphertext } = JSON.parse(encrypted.body) as { ciphertext: string };
-    const decrypted = responseOf(await invoke(decryptEvent(ciphertext)));
+    const decrypted = responseOf(
+      await invoke(await signedEvent(sts.alice, '/decrypt', decryptBody(ciphertext))),
+    );
     expect(decrypted.statusCode).toBe(200);
     expect(
       Buffer.from((JSON.parse(decrypted.body) as { plaintext: string }).plaintext, 'base64').equals(
@@ -226,59 +384,47 @@ describe('the bundle', () => {
   test('answers every error status with its code', async () => {
     const tooLarge = Buffer.alloc(256 * 1024 + 1, 0x61);
     tooLarge.write(CANARY);
-    const { ciphertext } = JSON.parse(
-      responseOf(await invoke(encryptEvent(Buffer.from('to tamper')))).body,
-    ) as {
-      ciphertext: string;
-    };
+    const ciphertext = await encryptAs(sts.alice, Buffer.from('to tamper'));
     const tampered = Buffer.from(ciphertext, 'base64');
     tampered[tampered.length - 20]! ^= 1;
     const missingKey = `arn:aws:kms:${moto.region}:${moto.accountId}:key/00000000-0000-4000-8000-000000000000`;
+    const as = (route: '/encrypt' | '/decrypt', body: string, overrides?: EventOverrides) =>
+      signedEvent(sts.alice, route, body, overrides);
 
     const cases: readonly (readonly [string, unknown, number, string, Record<string, string>?])[] = [
-      [
-        'malformed JSON',
-        functionUrlEvent({ body: `{"plaintext":"${CANARY}"` }),
-        400,
-        ApiErrorCode.MALFORMED_JSON,
-      ],
+      ['malformed JSON', await as('/encrypt', `{"plaintext":"${CANARY}"`), 400, ApiErrorCode.MALFORMED_JSON],
       [
         'malformed base64',
-        functionUrlEvent({ body: JSON.stringify({ plaintext: `${CANARY}-_` }) }),
+        await as('/encrypt', JSON.stringify({ plaintext: `${CANARY}-_` })),
         400,
         ApiErrorCode.MALFORMED_BASE64,
       ],
       [
         'an extra field',
-        functionUrlEvent({ body: JSON.stringify({ plaintext: 'aGk=', note: CANARY }) }),
+        await as('/encrypt', JSON.stringify({ plaintext: 'aGk=', note: CANARY })),
         400,
         ApiErrorCode.INVALID_REQUEST,
       ],
-      [
-        'a missing field',
-        functionUrlEvent({ path: '/decrypt', body: '{}' }),
-        400,
-        ApiErrorCode.INVALID_REQUEST,
-      ],
+      ['a missing field', await as('/decrypt', '{}'), 400, ApiErrorCode.INVALID_REQUEST],
       [
         'a tampered ciphertext',
-        decryptEvent(tampered.toString('base64')),
+        await as('/decrypt', decryptBody(tampered.toString('base64'))),
         400,
         ApiErrorCode.INVALID_CIPHERTEXT,
       ],
       ['an event that is not a Function URL request', { body: CANARY }, 400, ApiErrorCode.INVALID_EVENT],
-      ['256 KiB + 1', encryptEvent(tooLarge), 413, ApiErrorCode.PAYLOAD_TOO_LARGE],
+      ['256 KiB + 1', await as('/encrypt', encryptBody(tooLarge)), 413, ApiErrorCode.PAYLOAD_TOO_LARGE],
       [
-        'no IAM principal',
-        functionUrlEvent({ body: JSON.stringify({ plaintext: 'aGk=' }), caller: null }),
+        'no identity proof',
+        await as('/encrypt', encryptBody(Buffer.from('hi')), { withoutProof: true }),
         403,
-        ApiErrorCode.MISSING_PRINCIPAL,
+        ApiErrorCode.IDENTITY_NOT_VERIFIED,
       ],
-      ['GET /encrypt', functionUrlEvent({ method: 'GET' }), 405, ApiErrorCode.METHOD_NOT_ALLOWED],
-      ['POST /unknown', functionUrlEvent({ path: '/unknown', body: '{}' }), 404, ApiErrorCode.NOT_FOUND],
+      ['GET /encrypt', await as('/encrypt', '', { method: 'GET' }), 405, ApiErrorCode.METHOD_NOT_ALLOWED],
+      ['POST /unknown', await as('/encrypt', '{}', { path: '/unknown' }), 404, ApiErrorCode.NOT_FOUND],
       [
         'a KMS key that does not exist',
-        encryptEvent(Buffer.from('x')),
+        await as('/encrypt', encryptBody(Buffer.from('x'))),
         502,
         ApiErrorCode.KMS_FAILURE,
         { KEY_ARN: missingKey },
@@ -301,9 +447,15 @@ describe('the bundle', () => {
   });
 
   test('without KEY_ARN the function fails at cold start with INVALID_CONFIGURATION', async () => {
-    const run = await invoke(encryptEvent(Buffer.from('x')), { KEY_ARN: '' });
+    const run = await invoke({ body: 'x' }, { KEY_ARN: '' });
     expect(run.exitCode).not.toBe(0);
     expect(run.outcome).toBeUndefined();
     expect(run.stderr).toContain('KEY_ARN is not set');
+  });
+
+  test('[TM-ID-02] an STS endpoint override that is not the loopback address fails at cold start', async () => {
+    const run = await invoke({ body: 'x' }, { AWS_ENDPOINT_URL_STS: 'https://sts.attacker.example' });
+    expect(run.outcome).toBeUndefined();
+    expect(run.stderr).toContain('AWS_ENDPOINT_URL_STS may only name the local emulator');
   });
 });

@@ -4,9 +4,43 @@ import { createEncryptor, readConfig } from '../src/config';
 import { ApiErrorCode, CryptoApiConfigurationError } from '../src/errors';
 
 describe('readConfig', () => {
-  test('reads KEY_ARN', () => {
-    const keyArn = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-    expect(readConfig({ KEY_ARN: keyArn })).toEqual({ keyArn });
+  const keyArn = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+  test('reads KEY_ARN and AWS_REGION; identity proofs go to the regional STS endpoint', () => {
+    expect(readConfig({ KEY_ARN: keyArn, AWS_REGION: 'eu-west-1' })).toEqual({
+      keyArn,
+      region: 'eu-west-1',
+      stsEndpoint: 'https://sts.eu-west-1.amazonaws.com',
+    });
+  });
+
+  test('accepts an emulator endpoint on the loopback address', () => {
+    const env = { KEY_ARN: keyArn, AWS_REGION: 'eu-west-1' };
+    expect(readConfig({ ...env, AWS_ENDPOINT_URL: 'https://127.0.0.1:4566' }).stsEndpoint).toBe(
+      'https://127.0.0.1:4566',
+    );
+    expect(readConfig({ ...env, AWS_ENDPOINT_URL_STS: 'http://localhost:5000' }).stsEndpoint).toBe(
+      'http://localhost:5000',
+    );
+  });
+
+  test.each([
+    ['AWS_ENDPOINT_URL_STS', 'https://sts.attacker.example'],
+    ['AWS_ENDPOINT_URL', 'https://10.0.0.5:443'],
+    ['AWS_ENDPOINT_URL_STS', 'https://127.0.0.1.attacker.example:443'],
+  ])('[TM-ID-02] refuses %s=%s at cold start: STS cannot be replaced by configuration', (name, value) => {
+    expect(() => readConfig({ KEY_ARN: keyArn, AWS_REGION: 'eu-west-1', [name]: value })).toThrow(
+      expect.objectContaining({
+        code: ApiErrorCode.INVALID_CONFIGURATION,
+        message: expect.stringContaining(`${name} may only name the local emulator`),
+      }),
+    );
+  });
+
+  test('refuses a missing AWS_REGION', () => {
+    expect(() => readConfig({ KEY_ARN: keyArn })).toThrow(
+      expect.objectContaining({ message: expect.stringMatching(/^AWS_REGION is not a region/) }),
+    );
   });
 
   test.each([

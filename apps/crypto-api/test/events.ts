@@ -1,7 +1,12 @@
 /**
  * Builders of realistic Lambda Function URL events (payload format 2.0) as AWS_IAM auth delivers them:
- * the SigV4-verified caller in `requestContext.authorizer.iam`. Shared by the unit and bundle tests.
+ * the SigV4-verified caller in `requestContext.authorizer.iam`, plus the identity-proof headers. For unit
+ * tests the proof is a stand-in (`test-proof <user id>`) that {@link PersonaVerifier} resolves; the bundle
+ * tests use real proofs signed by the client and checked by (moto's) STS.
  */
+import { ProofHeader } from '@secure-lambda/crypto-api-client/protocol';
+import { IdentityNotVerifiedError } from '../src/errors';
+import type { IdentityVerifier, ProofInput, VerifiedIdentity } from '../src/identity';
 
 /** The signed caller, as the Function URL reports it. */
 export interface IamCaller {
@@ -28,6 +33,62 @@ export const BOB: IamCaller = {
   userId: 'AROAJQABLZS4A3QDU576Q:bob-session',
 };
 
+/** Another session of BOB's role, named by whoever assumed it. */
+export const BOB_LATER: IamCaller = {
+  ...BOB,
+  callerId: 'AROAJQABLZS4A3QDU576Q:other-session',
+  userArn: 'arn:aws:sts::111122223333:assumed-role/analyst/other-session',
+  userId: 'AROAJQABLZS4A3QDU576Q:other-session',
+};
+
+/** A role deleted and recreated with BOB's role name: a new unique id. */
+export const BOB_RECREATED: IamCaller = {
+  ...BOB,
+  callerId: 'AROAZZZZZZZZZZZZZZZZZ:bob-session',
+  userId: 'AROAZZZZZZZZZZZZZZZZZ:bob-session',
+};
+
+const SSO_ROLE = 'AWSReservedSSO_DataAnalyst_0123456789abcdef';
+const SSO_ROLE_ID = 'AROAQQQQQQQQQQQQQQQQQ';
+
+/** Two users of one IAM Identity Center permission set: one role, session names set by Identity Center. */
+export const SSO_JANE: IamCaller = {
+  accessKey: 'ASIAJANEEXAMPLE00001',
+  accountId: '111122223333',
+  callerId: `${SSO_ROLE_ID}:jane@example.com`,
+  userArn: `arn:aws:sts::111122223333:assumed-role/${SSO_ROLE}/jane@example.com`,
+  userId: `${SSO_ROLE_ID}:jane@example.com`,
+};
+export const SSO_JOHN: IamCaller = {
+  accessKey: 'ASIAJOHNEXAMPLE00001',
+  accountId: '111122223333',
+  callerId: `${SSO_ROLE_ID}:john@example.com`,
+  userArn: `arn:aws:sts::111122223333:assumed-role/${SSO_ROLE}/john@example.com`,
+  userId: `${SSO_ROLE_ID}:john@example.com`,
+};
+
+/** The root user: STS answers for it, the API refuses it. */
+export const ROOT: IamCaller = {
+  accessKey: 'AKIAROOTEXAMPLE00001',
+  accountId: '111122223333',
+  callerId: '111122223333',
+  userArn: 'arn:aws:iam::111122223333:root',
+  userId: '111122223333',
+};
+
+export const PERSONAS: readonly IamCaller[] = [
+  ALICE,
+  BOB,
+  BOB_LATER,
+  BOB_RECREATED,
+  SSO_JANE,
+  SSO_JOHN,
+  ROOT,
+];
+
+/** The audience the unit tests' API instances check (the bundle tests get theirs from the Lambda context). */
+export const TEST_AUDIENCE = 'arn:aws:lambda:us-east-1:444455556666:function:crypto-api';
+
 /** The principal the API binds data to: account and unique id, without the session name. */
 export function principalId(caller: IamCaller): string {
   return `${caller.accountId}:${caller.userId.split(':')[0]}`;
@@ -47,6 +108,44 @@ export interface EventOptions {
    * @default ALICE
    */
   readonly caller?: IamCaller | null;
+  /**
+   * Who the identity proof is for; null sends no proof.
+   * @default the caller
+   */
+  readonly proofFor?: IamCaller | null;
+}
+
+const PROOF_PREFIX = 'test-proof ';
+
+/** Stand-in proof headers naming `caller`, for the {@link PersonaVerifier}. */
+export function proofHeaders(caller: IamCaller): Record<string, string> {
+  return {
+    [ProofHeader.AUTHORIZATION]: `${PROOF_PREFIX}${caller.userId}`,
+    [ProofHeader.DATE]: '20251129T120000Z',
+  };
+}
+
+/**
+ * The identity verifier double: resolves a stand-in proof to one of the known personas, as STS resolves a
+ * real one to the signer. Records what it was asked, so tests can see the body and audience it was given.
+ */
+export class PersonaVerifier implements IdentityVerifier {
+  readonly seen: ProofInput[] = [];
+  readonly #personas: Map<string, IamCaller>;
+
+  constructor(personas: readonly IamCaller[]) {
+    this.#personas = new Map(personas.map((p) => [p.userId, p]));
+  }
+
+  async verify(input: ProofInput): Promise<VerifiedIdentity> {
+    this.seen.push(input);
+    const proof = input.headers[ProofHeader.AUTHORIZATION];
+    const persona = proof?.startsWith(PROOF_PREFIX)
+      ? this.#personas.get(proof.slice(PROOF_PREFIX.length))
+      : undefined;
+    if (!persona) throw new IdentityNotVerifiedError('proof-missing');
+    return { arn: persona.userArn, userId: persona.userId, account: persona.accountId };
+  }
 }
 
 const URL_ID = 'abcdefghijklmnopqrstuvwxyz012345';
@@ -65,6 +164,7 @@ export function functionUrlEvent(options: EventOptions = {}): Record<string, unk
   const method = options.method ?? 'POST';
   const path = options.path ?? '/encrypt';
   const caller = options.caller === undefined ? ALICE : options.caller;
+  const proofFor = options.proofFor === undefined ? caller : options.proofFor;
   const now = new Date('2025-11-29T12:00:00Z');
   return {
     version: '2.0',
@@ -83,6 +183,7 @@ export function functionUrlEvent(options: EventOptions = {}): Record<string, unk
       'x-forwarded-for': '203.0.113.10',
       'x-forwarded-port': '443',
       'x-forwarded-proto': 'https',
+      ...(proofFor ? proofHeaders(proofFor) : {}),
     },
     requestContext: {
       accountId: FUNCTION_ACCOUNT,
