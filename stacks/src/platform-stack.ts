@@ -18,7 +18,7 @@ import {
 } from 'cdktf';
 import type { Construct } from 'constructs';
 import { resolveBundle } from './bundles';
-import type { EnvironmentConfig } from './config';
+import { checkAlarmDelivery, type EnvironmentConfig } from './config';
 import {
   EMULATED_SERVICES,
   EMULATOR_ENDPOINT_VARIABLE,
@@ -229,6 +229,12 @@ export class PlatformStack extends TerraformStack {
             timeout: 60,
           });
     const hooks = hook ? { deploymentHooks: { preTraffic: hook } } : {};
+    // Before any resource: prod without an alarm delivery must not synthesize at all.
+    if (checkAlarmDelivery(env) === 0) {
+      Annotations.of(this).addWarning(
+        `${env.name}: no alarmDelivery configured; the alarms of this environment notify nobody.`,
+      );
+    }
 
     const processor = new SecureFunction(this, 'object-processor', {
       ...common('object-processor'),
@@ -248,6 +254,16 @@ export class PlatformStack extends TerraformStack {
     // HeadObject on the output (idempotency: skip a source version already written) needs read, and
     // ListBucket so that a missing object is a 404 rather than a 403.
     output.grantRead(processor);
+    // Code bundles, not data: whoever deploys writes them and Signer and Lambda read them with the
+    // deployer's credentials, all through S3 and for this bucket only.
+    key.allowAccountUseVia('s3', { 'aws:s3:arn': `arn:aws:s3:::${artifacts.bucketName}` });
+    for (const writer of env.dataAccess?.inputWriters ?? []) {
+      // Multipart uploads need Decrypt too; a writer can therefore read the input bucket, which holds what it wrote.
+      key.grantToPrincipal(writer, 'encrypt-decrypt', {
+        viaService: 's3',
+        encryptionContext: { 'aws:s3:arn': `arn:aws:s3:::${input.bucketName}` },
+      });
+    }
     input.notifyOnObjectCreated(processor);
     key.grantEncrypt(processor, { encryptionContext: { app: 'object-processor' } });
 
@@ -279,6 +295,14 @@ export class PlatformStack extends TerraformStack {
 
   /** `lifecycle.ignore_changes` for the attributes a `not-read-back` gap names, on every such resource. */
   #ignoreNotReadBack(gap: EmulatorGap): void {
+      ...(env.alarmDelivery?.topicArn
+        ? { alarmTopicArn: env.alarmDelivery.topicArn }
+        : {
+            alarmDelivery: {
+              emails: env.alarmDelivery?.emails ?? [],
+              httpsEndpoints: env.alarmDelivery?.httpsEndpoints ?? [],
+            },
+          }),
     for (const { resourceType, attributes } of gap.ignoreChanges ?? []) {
       for (const node of this.node.findAll()) {
         if (node instanceof TerraformResource && node.terraformResourceType === resourceType) {
@@ -313,3 +337,19 @@ export class PlatformStack extends TerraformStack {
     };
   }
 }
+    for (const reader of env.dataAccess?.outputReaders ?? []) {
+      key.grantToPrincipal(reader, 'decrypt', { encryptionContext: { app: 'object-processor' } });
+      key.grantToPrincipal(reader, 'decrypt', {
+        viaService: 's3',
+        encryptionContext: { 'aws:s3:arn': `arn:aws:s3:::${output.bucketName}` },
+      });
+    }
+    new TerraformOutput(this, 'alarm-delivery', {
+      description:
+        'Where alarms go: subscriptions of each function topic, or the existing topic they publish to.',
+      value: {
+        emails: env.alarmDelivery?.emails?.length ?? 0,
+        httpsEndpoints: env.alarmDelivery?.httpsEndpoints?.length ?? 0,
+        ...(env.alarmDelivery?.topicArn ? { topicArn: env.alarmDelivery.topicArn } : {}),
+      },
+    });

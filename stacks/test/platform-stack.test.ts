@@ -60,6 +60,7 @@ describe('PlatformStack', () => {
   test('outputs: function names, alias ARNs, key ARN and bucket names', () => {
     const { json } = synth(environments.dev);
     expect(Object.keys(json.output!).sort()).toEqual([
+      'alarm-delivery',
       'crypto-api-alias-arn',
       'crypto-api-function-name',
       'crypto-api-url',

@@ -29,7 +29,7 @@ const EC_PREFIX = 'kms:EncryptionContext:';
 function simulable(key: string): string {
   return key.startsWith(EC_PREFIX) ? `aws:RequestTag/ec-${key.slice(EC_PREFIX.length)}` : key;
 }
-function simulableStatements(statements: IamStatement[]): IamStatement[] {
+function simulableStatements<T extends IamStatement>(statements: T[]): T[] {
   return statements.map((s) =>
     s.Condition
       ? {
@@ -46,14 +46,15 @@ function simulableStatements(statements: IamStatement[]): IamStatement[] {
 }
 
 async function decide(
-  role: RolePolicy,
+  role: Pick<RolePolicy, 'roleArn' | 'statements'>,
   account: string,
   probe: Probe,
   resources: Map<string, ResourcePolicy>,
 ): Promise<string> {
   // The resource's own policy takes part, as in AWS: a key policy, a bucket policy (by bucket ARN).
   const resourcePolicy = resources.get(probe.resource) ?? resources.get(probe.resource.split('/')[0]!);
-  const context = { 'aws:SecureTransport': 'true', ...probe.context };
+  // aws:PrincipalArn is what AWS sets for any role session: key policies name roles through it.
+  const context = { 'aws:SecureTransport': 'true', 'aws:PrincipalArn': role.roleArn, ...probe.context };
   const simulation: Simulation = {
     request: {
       principal: role.roleArn,
@@ -67,7 +68,10 @@ async function decide(
     ],
     serviceControlPolicies: [],
     resourceControlPolicies: [],
-    ...(resourcePolicy ? { resourcePolicy } : {}),
+    // Key policies condition on encryption-context keys too: renamed the same way.
+    ...(resourcePolicy
+      ? { resourcePolicy: { ...resourcePolicy, Statement: simulableStatements(resourcePolicy.Statement) } }
+      : {}),
   };
   const result = await runSimulation(simulation, {});
   // A statement may list resources of several types (CreateNetworkInterface needs the subnet and the
@@ -270,3 +274,183 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s function roles', (_na
     });
   });
 });
+
+/**
+ * Insiders of the same account with common broad identity policies. None of them is named by the stack, so
+ * none may use a key on application data, whatever its identity policy allows.
+ */
+interface Persona {
+  readonly name: string;
+  readonly roleArn: string;
+  readonly statements: IamStatement[];
+}
+
+function insiderPersonas(account: string): Persona[] {
+  const role = (name: string) => `arn:aws:iam::${account}:role/${name}`;
+  return [
+    {
+      // AWS's PowerUserAccess: everything but IAM, Organizations and Account management.
+      name: 'power-user',
+      roleArn: role('PowerUser'),
+      statements: [
+        {
+          Sid: 'PowerUser',
+          Effect: 'Allow',
+          NotAction: ['iam:*', 'organizations:*', 'account:*'],
+          Resource: ['*'],
+        } as unknown as IamStatement,
+      ],
+    },
+    {
+      name: 'data-team',
+      roleArn: role('data-team'),
+      statements: [{ Sid: 'DecryptAnything', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: ['*'] }],
+    },
+    {
+      // A CI role that deploys the stack: it administers keys, so it holds kms:* among its rights.
+      name: 'ci-deploy',
+      roleArn: role('ci-deploy'),
+      statements: [
+        {
+          Sid: 'Deploy',
+          Effect: 'Allow',
+          Action: ['kms:*', 'lambda:*', 's3:*', 'sqs:*', 'sns:*', 'logs:*', 'cloudwatch:*', 'ec2:*', 'iam:*'],
+          Resource: ['*'],
+        },
+      ],
+    },
+  ];
+}
+
+/** Uses of a key that carry application data: role statements bound to an encryption context. */
+function dataProbes(role: RolePolicy): Probe[] {
+  return role.statements
+    .filter(
+      (s) =>
+        s.Effect === 'Allow' &&
+        s.Resource.some((r) => r.includes(':kms:')) &&
+        Object.values(s.Condition ?? {}).some((pairs) =>
+          Object.keys(pairs).some((k) => k.startsWith(EC_PREFIX)),
+        ),
+    )
+    .flatMap((s) =>
+      s.Action.flatMap((action) =>
+        s.Resource.filter((r) => r.includes(':kms:')).map((resource) => ({
+          action,
+          resource,
+          context: satisfying(s),
+        })),
+      ),
+    );
+}
+
+/** The same uses by anyone: data keys of the crypto API and the processor, without and with contexts. */
+function genericKeyProbes(keyArn: string, account: string): Probe[] {
+  return [
+    { action: 'kms:Decrypt', resource: keyArn },
+    {
+      action: 'kms:Decrypt',
+      resource: keyArn,
+      context: {
+        'kms:EncryptionContext:app': 'crypto-api',
+        'kms:EncryptionContext:principal': `arn:aws:iam::${account}:user/victim`,
+      },
+    },
+    {
+      action: 'kms:Decrypt',
+      resource: keyArn,
+      context: { 'kms:EncryptionContext:app': 'object-processor' },
+    },
+    {
+      action: 'kms:GenerateDataKey',
+      resource: keyArn,
+      context: { 'kms:EncryptionContext:app': 'crypto-api' },
+    },
+    { action: 'kms:ReEncryptFrom', resource: keyArn, context: { 'kms:EncryptionContext:app': 'crypto-api' } },
+  ];
+}
+
+function describeProbe(probe: Probe): string {
+  const context = Object.entries(probe.context ?? {})
+    .map(([k, v]) => `${k.replace(EC_PREFIX, 'ec:')}=${v.replace(/^arn:aws:[a-z0-9]+:[a-z0-9-]*:\d*:/, '')}`)
+    .join(',');
+  return `${probe.action}${context ? ` {${context}}` : ''}`;
+}
+
+describe.each(stacks.map((s) => [s.name, s] as const))('%s key policies against insiders', (_name, stack) => {
+  const roles = functionRolePolicies(stack);
+  const resources = resourcePolicies(stack);
+  const account = (stack.json.provider!.aws![0]!.allowed_account_ids as string[])[0]!;
+  const keys = [...resources.keys()].filter((arn) => arn.includes(':kms:'));
+
+  test('[TM-KMS-01] PowerUser, kms:Decrypt on *, a CI deploy role and the other apps cannot use any key on application data', async () => {
+    expect(keys.length).toBeGreaterThan(0);
+    const personas = insiderPersonas(account);
+    const allowed: string[] = [];
+    let checked = 0;
+    for (const keyArn of keys) {
+      for (const persona of personas) {
+        for (const probe of genericKeyProbes(keyArn, account)) {
+          checked += 1;
+          if ((await decide(persona, account, probe, resources)) === 'Allowed')
+            allowed.push(`${persona.name}: ${describeProbe(probe)}`);
+        }
+      }
+    }
+    for (const owner of roles) {
+      const probes = dataProbes(owner);
+      for (const persona of [...personas, ...roles.filter((r) => r !== owner)]) {
+        const name = 'name' in persona ? persona.name : persona.functionName;
+        for (const probe of probes) {
+          // Another app granted the very same use (same context) is not an insider for it.
+          if ('functionName' in persona && dataProbes(persona).some((p) => same(p, probe))) continue;
+          checked += 1;
+          if ((await decide(persona, account, probe, resources)) === 'Allowed')
+            allowed.push(`${name} -> ${owner.functionName} data: ${describeProbe(probe)}`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+    expect(allowed).toEqual([]);
+  });
+
+  test('[TM-KMS-01] each app role may use its key on its own data, and the account can still administer every key', async () => {
+    for (const role of roles) {
+      const refused: string[] = [];
+      for (const probe of dataProbes(role)) {
+        const decision = await decide(role, account, probe, resources);
+        if (decision !== 'Allowed') refused.push(`${describeProbe(probe)} -> ${decision}`);
+      }
+      expect({ role: role.functionName, refused }).toEqual({ role: role.functionName, refused: [] });
+    }
+    // No lockout: a principal the account lets administer keys can still change the policy, but not decrypt.
+    const admin: Persona = {
+      name: 'key-admin',
+      roleArn: `arn:aws:iam::${account}:role/key-admin`,
+      statements: [
+        {
+          Sid: 'Admin',
+          Effect: 'Allow',
+          Action: ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:Decrypt'],
+          Resource: ['*'],
+        },
+      ],
+    };
+    for (const keyArn of keys) {
+      for (const action of ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey']) {
+        expect(await decide(admin, account, { action, resource: keyArn }, resources)).toBe('Allowed');
+      }
+      expect(await decide(admin, account, { action: 'kms:Decrypt', resource: keyArn }, resources)).not.toBe(
+        'Allowed',
+      );
+    }
+  });
+});
+
+function same(a: Probe, b: Probe): boolean {
+  return (
+    a.action === b.action &&
+    a.resource === b.resource &&
+    JSON.stringify(a.context) === JSON.stringify(b.context)
+  );
+}

@@ -167,10 +167,58 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s', (_name, stack) => {
       for (const s of statementsOf(stack, key.policy)) {
         expect(s.actions).not.toContain('kms:*');
         expect(s.actions).not.toContain('*');
-        for (const p of s.principals ?? []) expect(p.identifiers).not.toContain('*');
+        // A wildcard principal only in a Deny (the app-data denies cover everyone but the named roles).
+        if (s.effect !== 'Deny') for (const p of s.principals ?? []) expect(p.identifiers).not.toContain('*');
         // A service principal is always held to a condition (source account, log-group context, ...).
         if ((s.principals ?? []).some((p) => p.type === 'Service'))
           expect((s.condition ?? []).length).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  test('[TM-KMS-01] every key policy: the account gets use only for named roles (aws:PrincipalArn) or through one service', () => {
+    const use = /^kms:(Decrypt|Encrypt|GenerateDataKey|ReEncrypt)/;
+    for (const [, key] of resourcesOf(stack, 'aws_kms_key')) {
+      const statements = statementsOf(stack, key.policy);
+      for (const s of statements.filter((x) => (x.effect ?? 'Allow') === 'Allow')) {
+        const aws = (s.principals ?? []).filter((p) => p.type === 'AWS').flatMap((p) => p.identifiers);
+        if (aws.length === 0 || !s.actions.some((a) => use.test(a))) continue;
+        const variables = (s.condition ?? []).map((c) => c.variable);
+        expect({
+          sid: s.sid,
+          bound: variables.includes('aws:PrincipalArn') || variables.includes('kms:ViaService'),
+        }).toEqual({
+          sid: s.sid,
+          bound: true,
+        });
+      }
+      // Administration without use stays with the account, so the key can never lock it out.
+      const admin = statements.find((s) => s.sid === 'AccountAdministrationViaIam');
+      expect(admin?.actions).toContain('kms:PutKeyPolicy');
+      expect(admin?.actions.filter((a) => use.test(a))).toEqual([]);
+      expect(admin?.condition ?? []).toEqual([]);
+    }
+  });
+
+  test('[TM-MON-01] every alarm reaches someone: its topic has a subscription, or it is an existing topic the stack names', () => {
+    const alarms = resourcesOf(stack, 'aws_cloudwatch_metric_alarm');
+    expect(alarms.length).toBeGreaterThan(0);
+    const subscriptions = resourcesOf(stack, 'aws_sns_topic_subscription').map(([, s]) => s);
+    for (const s of subscriptions) {
+      // Alarms leave AWS only over TLS or as email; never plain http, never SMS to a number in code.
+      expect(['email', 'https']).toContain(s.protocol);
+      if (s.protocol === 'https') expect(String(s.endpoint)).toMatch(/^https:\/\//);
+    }
+    const delivery = (stack.json.output?.['alarm-delivery']?.value ?? {}) as { topicArn?: string };
+    for (const [address, alarm] of alarms) {
+      const actions = (alarm.alarm_actions as string[]) ?? [];
+      expect({ address, actions: actions.length > 0 }).toEqual({ address, actions: true });
+      for (const action of actions) {
+        const topic = /^\$\{(aws_sns_topic\.[^.]+)\.arn\}$/.exec(action)?.[1];
+        const delivered = topic
+          ? subscriptions.some((s) => String(s.topic_arn) === `\${${topic}.arn}`)
+          : action === delivery.topicArn;
+        expect({ address, action, delivered }).toEqual({ address, action, delivered: true });
       }
     }
   });
@@ -394,6 +442,7 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s', (_name, stack) => {
       'aws_codedeploy_app',
       'aws_codedeploy_deployment_group',
       'aws_codedeploy_deployment_config',
+      'aws_sns_topic_subscription',
     ]);
     const unknown = [...new Set(allResources(stack).map(([type]) => type))].filter((t) => !known.has(t));
     expect(unknown).toEqual([]);

@@ -33,7 +33,22 @@ export interface KeyGrantOptions {
   readonly encryptionContext?: Readonly<Record<string, string>>;
 }
 
-/** Key administration, without use: usage is delegated to IAM by the next statement. No `kms:*`. */
+/** What a principal outside the stack may do with the key (`grantToPrincipal`). */
+export type KeyUse = 'encrypt' | 'decrypt' | 'encrypt-decrypt';
+
+/** Options of `grantToPrincipal`. */
+export interface PrincipalGrantOptions extends KeyGrantOptions {
+  /**
+   * Only through this AWS service (`kms:ViaService`), e.g. `s3` for objects of an SSE-KMS bucket.
+   * @default undefined (direct KMS calls, as the Encryption SDK makes them)
+   */
+  readonly viaService?: 'sqs' | 'sns' | 's3' | 'logs';
+}
+
+/**
+ * Key administration, without use, delegated to IAM through the account: the key can never lock the
+ * account out (`kms:PutKeyPolicy` stays with it), yet no identity policy, however broad, reaches data.
+ */
 const ADMIN_ACTIONS = [
   'kms:CancelKeyDeletion',
   'kms:CreateAlias',
@@ -57,19 +72,32 @@ const ADMIN_ACTIONS = [
   'kms:UpdateKeyDescription',
 ] as const;
 
-const IAM_DELEGATED_USE = [
-  'kms:Decrypt',
-  'kms:Encrypt',
-  'kms:GenerateDataKey',
-  'kms:ReEncrypt*',
-  'kms:DescribeKey',
-] as const;
+const USE_ACTIONS: Readonly<Record<KeyUse, readonly string[]>> = {
+  encrypt: ['kms:Encrypt', 'kms:GenerateDataKey'],
+  decrypt: ['kms:Decrypt'],
+  'encrypt-decrypt': ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+};
+
+/** What reads data under a context, and what writes it: the two halves an app-data deny covers. */
+const DECRYPT_CLASS = ['kms:Decrypt', 'kms:ReEncryptFrom'] as const;
+const ENCRYPT_CLASS = ['kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncryptTo'] as const;
+
+/** Who holds each half of the use of one application-data context pair. */
+interface ContextHolders {
+  readonly decrypt: Set<string>;
+  readonly encrypt: Set<string>;
+}
 
 /**
  * A customer-managed KMS key with rotation, a 30-day deletion window, an alias and a written key
- * policy: administration through IAM (no `kms:*`), CloudWatch Logs only for the log groups registered
- * with `allowLogGroup` (encryption-context condition), CloudWatch alarms for encrypted topics. Grants
- * add least-privilege statements to a function's role.
+ * policy: administration through IAM (no `kms:*`, no use), CloudWatch Logs only for the log groups
+ * registered with `allowLogGroup` (encryption-context condition), CloudWatch alarms for encrypted topics.
+ *
+ * Use is never delegated to IAM as a whole. Each grant adds a least-privilege statement to the grantee's
+ * role and the same statement to the key policy, bound to the role by `aws:PrincipalArn`: a principal
+ * the stack does not name cannot use the key, whatever its identity policy says (`kms:Decrypt` on `*`,
+ * PowerUser). Application-data contexts (`app = ...`) are also protected by explicit denies for every
+ * other principal, which KMS grants cannot override either.
  *
  * @example
  * ```ts
@@ -84,6 +112,8 @@ export class EncryptionKey extends Construct {
   readonly keyId: string;
   readonly #policy: PolicyDocument;
   readonly #logGroupArns = new Set<string>();
+  readonly #environmentFunctions = new Set<string>();
+  readonly #contexts = new Map<string, ContextHolders>();
   readonly #region: string;
   readonly #accountId: string;
   readonly #partition: string;
@@ -119,19 +149,13 @@ export class EncryptionKey extends Construct {
     this.#region = props.region;
     this.#accountId = props.accountId;
     this.#partition = props.partition ?? Defaults.PARTITION;
-    const root = `arn:${this.#partition}:iam::${this.#accountId}:root`;
+    const root = this.#root;
 
     this.#policy = new PolicyDocument(this, 'policy');
     this.#policy.add({
       sid: 'AccountAdministrationViaIam',
       principals: [{ type: 'AWS', identifiers: [root] }],
       actions: ADMIN_ACTIONS,
-      resources: ['*'],
-    });
-    this.#policy.add({
-      sid: 'AccountUseDelegatedToIam',
-      principals: [{ type: 'AWS', identifiers: [root] }],
-      actions: IAM_DELEGATED_USE,
       resources: ['*'],
     });
     this.#policy.add({
@@ -206,24 +230,127 @@ export class EncryptionKey extends Construct {
     return arn;
   }
 
-  /** Lets the grantee encrypt (and generate data keys for envelope encryption). */
+  /**
+   * Lets the grantee encrypt (and generate data keys for envelope encryption).
+   *
+   * @example
+   * ```ts
+   * key.grantEncrypt(processor, { encryptionContext: { app: 'object-processor' } });
+   * ```
+   */
   grantEncrypt(grantee: IGrantee, options: KeyGrantOptions = {}): Grant {
-    return this.#grant(grantee, 'Encrypt', ['kms:Encrypt', 'kms:GenerateDataKey'], options);
+    return this.#grant(grantee, 'Encrypt', 'encrypt', options);
   }
 
   /** Lets the grantee decrypt. */
   grantDecrypt(grantee: IGrantee, options: KeyGrantOptions = {}): Grant {
-    return this.#grant(grantee, 'Decrypt', ['kms:Decrypt'], options);
+    return this.#grant(grantee, 'Decrypt', 'decrypt', options);
   }
 
   /** Both of the above. */
   grantEncryptDecrypt(grantee: IGrantee, options: KeyGrantOptions = {}): Grant {
-    return this.#grant(
+    return this.#grant(grantee, 'EncryptDecrypt', 'encrypt-decrypt', options);
+  }
+
+  /**
+   * Names a principal outside the stack (a reader of results, an uploader) in the key policy. Its own
+   * identity policy must allow the same use: this adds the key-policy half only.
+   *
+   * @example
+   * ```ts
+   * key.grantToPrincipal('arn:aws:iam::111111111111:role/reports', 'decrypt', {
+   *   encryptionContext: { app: 'object-processor' },
+   * });
+   * ```
+   */
+  grantToPrincipal(principalArn: string, use: KeyUse, options: PrincipalGrantOptions = {}): void {
+    if (!/^arn:[a-z-]+:(iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/-]+$/.test(principalArn)) {
+      throw new InvalidPropError(
+        this.node.path,
+        'principalArn',
+        `${JSON.stringify(principalArn)} is not an IAM role or user ARN (arn:aws:iam::<account>:role/<name>).`,
+      );
+    }
+    const conditions: PolicyCondition[] = [
+      ...(options.viaService
+        ? [
+            {
+              test: 'StringEquals',
+              variable: 'kms:ViaService',
+              values: [`${options.viaService}.${this.#region}.amazonaws.com`],
+            },
+          ]
+        : []),
+      ...contextConditions(options.encryptionContext),
+    ];
+    this.#allowUse(principalArn, USE_ACTIONS[use], conditions);
+    if (!options.viaService) this.#protectContexts(principalArn, use, options.encryptionContext);
+  }
+
+  /**
+   * Lets a function's role decrypt its environment variables (Lambda does it at init with the role, under
+   * the context `LambdaFunctionName`), and lets whoever deploys the function manage and read them through
+   * Lambda only: with a customer-managed key, Lambda shows and updates variables only for callers that may
+   * use the key, and Terraform reads them back on every plan. Variables are configuration, not data.
+   */
+  grantEnvironmentDecrypt(grantee: IGrantee, functionName: string): Grant {
+    const conditions: PolicyCondition[] = [
+      { test: 'StringEquals', variable: 'kms:EncryptionContext:LambdaFunctionName', values: [functionName] },
+    ];
+    this.#allowUse(this.#principalOf(grantee), ['kms:Decrypt'], conditions);
+    if (this.#environmentFunctions.size === 0) {
+      const names = this.#environmentFunctions;
+      const region = this.#region;
+      this.#policy.add({
+        sid: 'DeployersManageFunctionEnvironmentsViaLambda',
+        principals: [{ type: 'AWS', identifiers: [this.#root] }],
+        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: [
+          { test: 'StringEquals', variable: 'kms:ViaService', values: [`lambda.${region}.amazonaws.com`] },
+          {
+            test: 'StringEquals',
+            variable: 'kms:EncryptionContext:LambdaFunctionName',
+            // Read at synth: functions keep registering while the stack is built.
+            get values(): readonly string[] {
+              return [...names].sort();
+            },
+          },
+        ],
+      });
+    }
+    this.#environmentFunctions.add(functionName);
+    return applyGrant(
       grantee,
-      'EncryptDecrypt',
-      ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
-      options,
+      [],
+      [{ sid: 'DecryptOwnEnvironment', actions: ['kms:Decrypt'], resources: [this.keyArn], conditions }],
     );
+  }
+
+  /**
+   * Lets every principal the account allows use the key through one service for one encryption context:
+   * for infrastructure that is not application data, such as the bucket that carries code bundles to the
+   * signing jobs (the deployer writes them, Signer and Lambda read them with the deployer's credentials).
+   */
+  allowAccountUseVia(
+    service: 's3' | 'sqs' | 'sns',
+    encryptionContext: Readonly<Record<string, string>>,
+  ): void {
+    const conditions = [
+      {
+        test: 'StringEquals',
+        variable: 'kms:ViaService',
+        values: [`${service}.${this.#region}.amazonaws.com`],
+      },
+      ...contextConditions(encryptionContext),
+    ];
+    this.#policy.add({
+      sid: sid('AccountUseVia', service, hashLabel(JSON.stringify(conditions))),
+      principals: [{ type: 'AWS', identifiers: [this.#root] }],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: ['*'],
+      conditions,
+    });
   }
 
   /**
@@ -237,6 +364,15 @@ export class EncryptionKey extends Construct {
     options: KeyGrantOptions = {},
   ): Grant {
     const context = Object.entries(options.encryptionContext ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+    const conditions: PolicyCondition[] = [
+      {
+        test: 'StringEquals',
+        variable: 'kms:ViaService',
+        values: [`${service}.${this.#region}.amazonaws.com`],
+      },
+      ...contextConditions(options.encryptionContext),
+    ];
+    this.#allowUse(this.#principalOf(grantee), ['kms:Decrypt', 'kms:GenerateDataKey'], conditions);
     // No 'kms' service use: the other service calls KMS on the grantee's behalf, not the function's code,
     // so no KMS endpoint is needed for it.
     return applyGrant(
@@ -247,30 +383,95 @@ export class EncryptionKey extends Construct {
           sid: sid('Kms', this.node.id, 'Via', service, ...context.map(([, v]) => hashLabel(v))),
           actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
           resources: [this.keyArn],
-          conditions: [
-            {
-              test: 'StringEquals',
-              variable: 'kms:ViaService',
-              values: [`${service}.${this.#region}.amazonaws.com`],
-            },
-            ...context.map(([k, v]) => ({
-              test: 'StringEquals',
-              variable: `kms:EncryptionContext:${k}`,
-              values: [v],
-            })),
-          ],
+          conditions,
         },
       ],
     );
   }
 
-  #grant(grantee: IGrantee, kind: string, actions: readonly string[], options: KeyGrantOptions): Grant {
+  get #root(): string {
+    return `arn:${this.#partition}:iam::${this.#accountId}:root`;
+  }
+
+  #principalOf(grantee: IGrantee): string {
+    if (!grantee.principalArn) {
+      throw new InvalidPropError(
+        grantee.grantPath,
+        'principalArn',
+        `${this.node.path} names each grantee's role in its key policy; give the grantee a principalArn (its role ARN).`,
+      );
+    }
+    return grantee.principalArn;
+  }
+
+  /**
+   * The key-policy half of a grant: the account principal (so KMS accepts the policy before the role
+   * exists), held to the one role by `aws:PrincipalArn` and to the grant's own conditions.
+   */
+  #allowUse(principalArn: string, actions: readonly string[], conditions: readonly PolicyCondition[]): void {
+    const label = principalArn.split('/').pop() ?? principalArn;
+    this.#policy.add({
+      sid: sid('Use', label, hashLabel(JSON.stringify([principalArn, actions, conditions]))).slice(0, 100),
+      principals: [{ type: 'AWS', identifiers: [this.#root] }],
+      actions,
+      resources: ['*'],
+      conditions: [
+        { test: 'ArnEquals', variable: 'aws:PrincipalArn', values: [principalArn] },
+        ...conditions,
+      ],
+    });
+  }
+
+  /**
+   * Explicit denies for each application-data context pair: every principal but those granted that use
+   * of it. A deny also overrides KMS grants and any allow a later edit of the policy might add.
+   */
+  #protectContexts(
+    principalArn: string,
+    use: KeyUse,
+    encryptionContext: Readonly<Record<string, string>> | undefined,
+  ): void {
+    for (const [k, v] of Object.entries(encryptionContext ?? {})) {
+      const id = `${k}=${v}`;
+      let holders = this.#contexts.get(id);
+      if (!holders) {
+        holders = { decrypt: new Set(), encrypt: new Set() };
+        this.#contexts.set(id, holders);
+        for (const [half, actions] of [
+          ['decrypt', DECRYPT_CLASS],
+          ['encrypt', ENCRYPT_CLASS],
+        ] as const) {
+          const principals = holders[half];
+          const context = { test: 'StringEquals', variable: `kms:EncryptionContext:${k}`, values: [v] };
+          this.#policy.add({
+            sid: sid('Deny', half, 'OfAppDataToOthers', hashLabel(id)),
+            effect: 'Deny',
+            principals: [{ type: 'AWS', identifiers: ['*'] }],
+            actions,
+            resources: ['*'],
+            // Read at synth: grants keep arriving while the stack is built. With no holder, nobody.
+            get conditions(): readonly PolicyCondition[] {
+              return principals.size === 0
+                ? [context]
+                : [
+                    context,
+                    { test: 'ArnNotEquals', variable: 'aws:PrincipalArn', values: [...principals].sort() },
+                  ];
+            },
+          });
+        }
+      }
+      if (use !== 'encrypt') holders.decrypt.add(principalArn);
+      if (use !== 'decrypt') holders.encrypt.add(principalArn);
+    }
+  }
+
+  #grant(grantee: IGrantee, kind: string, use: KeyUse, options: KeyGrantOptions): Grant {
     const context = Object.entries(options.encryptionContext ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
-    const conditions: PolicyCondition[] = context.map(([k, v]) => ({
-      test: 'StringEquals',
-      variable: `kms:EncryptionContext:${k}`,
-      values: [v],
-    }));
+    const conditions = contextConditions(options.encryptionContext);
+    const principalArn = this.#principalOf(grantee);
+    this.#allowUse(principalArn, USE_ACTIONS[use], conditions);
+    this.#protectContexts(principalArn, use, options.encryptionContext);
     const suffix = context.length ? `Ctx${context.map(([k, v]) => `${k}${v}`).join('')}` : '';
     return applyGrant(
       grantee,
@@ -278,13 +479,22 @@ export class EncryptionKey extends Construct {
       [
         {
           sid: sid('Kms', this.node.id, kind, suffix).slice(0, 100),
-          actions,
+          actions: USE_ACTIONS[use],
           resources: [this.keyArn],
           ...(conditions.length ? { conditions } : {}),
         },
       ],
     );
   }
+}
+
+/** `kms:EncryptionContext:<key>` equality conditions, sorted by key. */
+function contextConditions(
+  encryptionContext: Readonly<Record<string, string>> | undefined,
+): PolicyCondition[] {
+  return Object.entries(encryptionContext ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => ({ test: 'StringEquals', variable: `kms:EncryptionContext:${k}`, values: [v] }));
 }
 
 /** A short stable label for a value that may hold characters a sid cannot (ARNs, paths). */

@@ -46,6 +46,11 @@ export type AwsService =
 export interface IGrantee {
   /** The construct path, for error messages. */
   readonly grantPath: string;
+  /**
+   * The role's ARN, built from configuration: key policies name the grantee by it (`aws:PrincipalArn`).
+   * Required by key grants. @default undefined
+   */
+  readonly principalArn?: string;
   /** Adds a statement unless one with the same `sid` exists; returns the statement in the policy. */
   addToRolePolicy(statement: PolicyStatement): PolicyStatement;
   /** Records that the grantee calls this service (for VPC endpoints). */

@@ -1,6 +1,12 @@
 export { CodeSigning, type CodeSigningProps, type SignedBundle } from './code-signing';
 export { Defaults, LOG_RETENTION_VALUES } from './constants';
-export { EncryptionKey, type EncryptionKeyProps, type KeyGrantOptions } from './encryption-key';
+export {
+  EncryptionKey,
+  type EncryptionKeyProps,
+  type KeyGrantOptions,
+  type KeyUse,
+  type PrincipalGrantOptions,
+} from './encryption-key';
 export {
   BundleNotFoundError,
   ConstructError,
@@ -28,6 +34,7 @@ export {
 } from './progressive-deployment';
 export { type BucketGrantOptions, SecureBucket, type SecureBucketProps } from './secure-bucket';
 export {
+  type AlarmDelivery,
   bundleHash,
   type FunctionAlarmOptions,
   type IFunctionNetwork,

@@ -10,6 +10,7 @@ import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { AssetType, TerraformAsset } from 'cdktf';
@@ -43,6 +44,19 @@ export interface FunctionAlarmOptions {
   readonly p99DurationOfTimeout?: number;
   /** Messages in the dead-letter queue that raise the alarm. @default 1 */
   readonly deadLetterMessages?: number;
+}
+
+/**
+ * Who receives the alarms of a function's own topic. SNS delivers email and HTTPS itself: it decrypts a
+ * message of an encrypted topic with the permission the publisher (CloudWatch) has, so subscribers need no
+ * key access. A chat channel (Amazon Q Developer in chat applications) is reached through its HTTPS
+ * endpoint, or by pointing `alarmTopicArn` at the topic its channel configuration watches.
+ */
+export interface AlarmDelivery {
+  /** Addresses subscribed to the topic; each confirms once from the message SNS sends. @default [] */
+  readonly emails?: readonly string[];
+  /** `https://` endpoints subscribed to the topic (incident tools, chat webhooks). @default [] */
+  readonly httpsEndpoints?: readonly string[];
 }
 
 export interface SecureFunctionProps {
@@ -84,8 +98,16 @@ export interface SecureFunctionProps {
   readonly reservedConcurrency?: number;
   /** @default the FunctionAlarmOptions defaults */
   readonly alarms?: FunctionAlarmOptions;
-  /** An existing alarm topic. @default a topic per function, encrypted with the key */
+  /**
+   * An existing alarm topic: its owner subscribes whoever reads it (and, if it is encrypted, lets
+   * `cloudwatch.amazonaws.com` use its key). @default a topic per function, encrypted with the key
+   */
   readonly alarmTopicArn?: string;
+  /**
+   * Subscriptions of the function's own alarm topic; not allowed with `alarmTopicArn`.
+   * @default no subscription (the alarms notify nobody: environments should always name one)
+   */
+  readonly alarmDelivery?: AlarmDelivery;
   /** Permissions boundary for the role. @default undefined */
   readonly permissionsBoundaryArn?: string;
   /**
@@ -153,6 +175,8 @@ export class SecureFunction extends Construct implements IGrantee {
   readonly alarms: readonly CloudwatchMetricAlarm[];
   readonly functionName: string;
   readonly grantPath: string;
+  /** The role's ARN from configuration (key policies name the role by it, before the role exists). */
+  readonly principalArn: string;
   readonly #policy: PolicyDocument;
   readonly #network: IFunctionNetwork;
   readonly #services = new Set<AwsService>();
@@ -165,6 +189,7 @@ export class SecureFunction extends Construct implements IGrantee {
     const partition = props.partition ?? Defaults.PARTITION;
     const timeout = props.timeout ?? Defaults.LAMBDA_TIMEOUT_SECONDS;
     this.functionName = props.functionName;
+    this.principalArn = `arn:${partition}:iam::${props.accountId}:role/${props.functionName}-role`;
     this.#network = props.network;
     const strategy: DeploymentStrategy = props.deployment ?? { type: 'all-at-once' };
     const functionArn = `arn:${partition}:lambda:${props.region}:${props.accountId}:function:${props.functionName}`;
@@ -302,18 +327,7 @@ export class SecureFunction extends Construct implements IGrantee {
     if (hasEnvironment) {
       // Lambda decrypts CMK-encrypted variables at init with the execution role, under the encryption
       // context LambdaFunctionName = this function: nothing else is decryptable through this grant.
-      this.addToRolePolicy({
-        sid: 'DecryptOwnEnvironment',
-        actions: ['kms:Decrypt'],
-        resources: [props.key.keyArn],
-        conditions: [
-          {
-            test: 'StringEquals',
-            variable: 'kms:EncryptionContext:LambdaFunctionName',
-            values: [props.functionName],
-          },
-        ],
-      });
+      props.key.grantEnvironmentDecrypt(this, props.functionName);
     }
     this.function = new LambdaFunction(this, 'function', {
       functionName: props.functionName,
@@ -358,12 +372,7 @@ export class SecureFunction extends Construct implements IGrantee {
       managedByDeployments: props.aliasManagedByDeployments ?? strategy.type !== 'all-at-once',
     });
 
-    this.alarmTopicArn =
-      props.alarmTopicArn ??
-      new SnsTopic(this, 'alarm-topic', {
-        name: `${props.functionName}-alarms`,
-        kmsMasterKeyId: props.key.keyArn,
-      }).arn;
+    this.alarmTopicArn = props.alarmTopicArn ?? this.#alarmTopic(props);
     this.alarms = this.#createAlarms(props, timeout, functionArn);
     this.deploymentStrategy = strategy;
     if (strategy.type !== 'all-at-once') {
@@ -500,6 +509,22 @@ export class SecureFunction extends Construct implements IGrantee {
     return deployment;
   }
 
+  /** The function's own encrypted alarm topic and one subscription per configured delivery. */
+  #alarmTopic(props: SecureFunctionProps): string {
+    const topic = new SnsTopic(this, 'alarm-topic', {
+      name: `${props.functionName}-alarms`,
+      kmsMasterKeyId: props.key.keyArn,
+    });
+    const deliveries = [
+      ...(props.alarmDelivery?.emails ?? []).map((endpoint) => ({ protocol: 'email', endpoint })),
+      ...(props.alarmDelivery?.httpsEndpoints ?? []).map((endpoint) => ({ protocol: 'https', endpoint })),
+    ];
+    deliveries.forEach(({ protocol, endpoint }, index) => {
+      new SnsTopicSubscription(this, `alarm-delivery-${index}`, { topicArn: topic.arn, protocol, endpoint });
+    });
+    return topic.arn;
+  }
+
   #createAlarms(props: SecureFunctionProps, timeout: number, functionArn: string): CloudwatchMetricAlarm[] {
     const options = props.alarms ?? {};
     const common = {
@@ -583,6 +608,7 @@ function validate(at: string, props: SecureFunctionProps): void {
   ) {
     throw new InvalidPropError(at, 'reservedConcurrency', 'use a whole number >= 0, or leave it unset.');
   }
+  validateAlarmDelivery(at, props);
   const bundle = path.resolve(props.bundlePath);
   let isFile = false;
   try {
@@ -594,4 +620,48 @@ function validate(at: string, props: SecureFunctionProps): void {
   }
   if (!isFile)
     throw new BundleNotFoundError(at, `bundle ${bundle} is not a file; point bundlePath at the zip.`);
+}
+
+/** Addresses and URLs SNS would accept; an existing topic is subscribed where it is managed. */
+function validateAlarmDelivery(at: string, props: SecureFunctionProps): void {
+  const delivery = props.alarmDelivery;
+  if (!delivery) return;
+  if (props.alarmTopicArn !== undefined && (delivery.emails?.length || delivery.httpsEndpoints?.length)) {
+    throw new InvalidPropError(
+      at,
+      'alarmDelivery',
+      'the function publishes to the existing alarmTopicArn: subscribe the deliveries to that topic where it is managed, or drop alarmTopicArn.',
+    );
+  }
+  for (const email of delivery.emails ?? []) {
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
+      throw new InvalidPropError(
+        at,
+        'alarmDelivery.emails',
+        `${JSON.stringify(email)} is not an email address.`,
+      );
+    }
+  }
+  for (const endpoint of delivery.httpsEndpoints ?? []) {
+    let protocol = '';
+    try {
+      protocol = new URL(endpoint).protocol;
+    } catch (cause) {
+      throw new InvalidPropError(
+        at,
+        'alarmDelivery.httpsEndpoints',
+        `${JSON.stringify(endpoint)} is not a URL.`,
+        {
+          cause,
+        },
+      );
+    }
+    if (protocol !== 'https:') {
+      throw new InvalidPropError(
+        at,
+        'alarmDelivery.httpsEndpoints',
+        `${JSON.stringify(endpoint)} is not https://: alarms leave AWS only over TLS.`,
+      );
+    }
+  }
 }

@@ -70,6 +70,74 @@ describe('EncryptionKey', () => {
     expect(grantee.services).toEqual(['kms']);
   });
 
+  test('[TM-KMS-01] no use is delegated to the account: each grant names its role by aws:PrincipalArn', () => {
+    const grantee = fakeGrantee();
+    const statements = keyPolicyStatements(
+      synth((stack) => {
+        const key = new EncryptionKey(stack, 'key', base);
+        key.grantEncryptDecrypt(grantee, { encryptionContext: { app: 'billing' } });
+        key.grantUseVia(grantee, 'sqs', {
+          encryptionContext: { 'aws:sqs:arn': 'arn:aws:sqs:eu-west-1:111111111111:q' },
+        });
+      }),
+    );
+    expect(statements.map((s) => s.sid)).not.toContain('AccountUseDelegatedToIam');
+    const uses = statements.filter((s) => String(s.sid).startsWith('Use'));
+    expect(uses).toHaveLength(2);
+    for (const use of uses) {
+      expect(use.principals).toEqual([{ type: 'AWS', identifiers: ['arn:aws:iam::111111111111:root'] }]);
+      expect(use.condition).toContainEqual({
+        test: 'ArnEquals',
+        variable: 'aws:PrincipalArn',
+        values: [grantee.principalArn],
+      });
+    }
+    const admin = statements.find((s) => s.sid === 'AccountAdministrationViaIam')!;
+    expect(admin.actions).toContain('kms:PutKeyPolicy');
+    expect((admin.actions as string[]).filter((a) => /Decrypt|Encrypt|GenerateDataKey/.test(a))).toEqual([]);
+  });
+
+  test('[TM-KMS-01] an app-data context is denied to every principal but the roles granted it', () => {
+    const reader = 'arn:aws:iam::111111111111:role/reports';
+    const statements = keyPolicyStatements(
+      synth((stack) => {
+        const key = new EncryptionKey(stack, 'key', base);
+        key.grantEncrypt(fakeGrantee(), { encryptionContext: { app: 'billing' } });
+        key.grantToPrincipal(reader, 'decrypt', { encryptionContext: { app: 'billing' } });
+      }),
+    );
+    const denies = statements.filter((s) => s.effect === 'Deny');
+    expect(denies.map((d) => d.actions)).toEqual([
+      ['kms:Decrypt', 'kms:ReEncryptFrom'],
+      ['kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncryptTo'],
+    ]);
+    const [decrypt, encrypt] = denies;
+    expect(decrypt!.condition).toEqual([
+      { test: 'StringEquals', variable: 'kms:EncryptionContext:app', values: ['billing'] },
+      { test: 'ArnNotEquals', variable: 'aws:PrincipalArn', values: [reader] },
+    ]);
+    expect(encrypt!.condition).toEqual([
+      { test: 'StringEquals', variable: 'kms:EncryptionContext:app', values: ['billing'] },
+      {
+        test: 'ArnNotEquals',
+        variable: 'aws:PrincipalArn',
+        values: ['arn:aws:iam::111111111111:role/fn-role'],
+      },
+    ]);
+  });
+
+  test('a grantee without a role ARN, or a principal that is not an IAM ARN, is refused with InvalidPropError', () => {
+    const { principalArn: _, ...anonymous } = fakeGrantee();
+    synth((stack) => {
+      const key = new EncryptionKey(stack, 'key', base);
+      expect(() => key.grantDecrypt(anonymous)).toThrow(InvalidPropError);
+      expect(() => key.grantDecrypt(anonymous)).toThrow(/give the grantee a principalArn/);
+      expect(() => key.grantToPrincipal('*', 'decrypt')).toThrow(
+        /invalid principalArn: "\*" is not an IAM role/,
+      );
+    });
+  });
+
   test.each([
     [{ deletionWindowInDays: 3 }, /invalid deletionWindowInDays: 3 is outside 7..30/],
     [{ accountId: '123' }, /invalid accountId/],

@@ -8,6 +8,7 @@ export function fakeGrantee(): RecordingGrantee {
   const services: string[] = [];
   return {
     grantPath: 'stack/fn',
+    principalArn: 'arn:aws:iam::111111111111:role/fn-role',
     statements,
     services,
     addToRolePolicy(s) {
