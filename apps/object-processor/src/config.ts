@@ -1,4 +1,4 @@
-import { EnvVars } from './constants';
+import { EnvVars, ProcessorDefaults } from './constants';
 import { ConfigurationError } from './errors';
 
 /** What the entry point needs from the environment. */
@@ -10,6 +10,8 @@ export interface ObjectProcessorConfig {
   readonly inputBucket?: string;
   /** Path-style S3 addressing, for emulators only. */
   readonly forcePathStyle: boolean;
+  /** Largest object encrypted, in bytes; larger ones are refused unread. */
+  readonly maxObjectBytes: number;
 }
 
 /*
@@ -17,6 +19,22 @@ export interface ObjectProcessorConfig {
  * refuses a response naming another key than the one it asked for.
  */
 const KEY_ARN_PATTERN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+
+/** Decimal digits only: no sign, exponent, fraction, hex or unit suffix that `Number()` would accept. */
+const DECIMAL_INTEGER = /^[0-9]+$/;
+
+function maxObjectBytes(env: NodeJS.ProcessEnv): number {
+  const raw = env[EnvVars.MAX_OBJECT_BYTES]?.trim();
+  if (raw === undefined || raw === '') return ProcessorDefaults.MAX_OBJECT_BYTES;
+  const value = DECIMAL_INTEGER.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new ConfigurationError(
+      `Environment variable ${EnvVars.MAX_OBJECT_BYTES} must be a whole number of bytes of at least 1 ` +
+        `(e.g. 1073741824 for 1 GiB), or unset for the default of ${ProcessorDefaults.MAX_OBJECT_BYTES}.`,
+    );
+  }
+  return value;
+}
 
 function required(env: NodeJS.ProcessEnv, name: string, hint: string): string {
   const value = env[name]?.trim();
@@ -62,6 +80,7 @@ export function readConfig(env: NodeJS.ProcessEnv): ObjectProcessorConfig {
     keyArn,
     outputBucket,
     forcePathStyle: pathStyle === 'true',
+    maxObjectBytes: maxObjectBytes(env),
     ...(inputBucket ? { inputBucket } : {}),
   };
 }

@@ -20,6 +20,19 @@ export const ProcessorDefaults = {
   PART_SIZE_BYTES: 5 * 1024 * 1024,
   /** Parts in flight per upload. */
   QUEUE_SIZE: 2,
+  /**
+   * Largest object encrypted: 1 GiB. A larger one is refused before its body is read. The bound exists so
+   * that an object always fits in one invocation: 1 GiB streams in well under the deployed 300 s timeout
+   * even at a slow 10 MiB/s (about 100 s), and an object the function cannot finish is refused in
+   * milliseconds instead of holding reserved concurrency for the whole timeout on every retry.
+   */
+  MAX_OBJECT_BYTES: 1024 * 1024 * 1024,
+  /**
+   * Time kept back before the invocation's deadline: 10 s. Streaming stops once less remains, then the
+   * parts in flight finish and the multipart upload is aborted (half the margin), and if a part hangs the
+   * function aborts the upload itself (the other half): it fails typed instead of being killed mid-upload.
+   */
+  DEADLINE_MARGIN_MS: 10_000,
 } as const;
 
 /** Environment variables the entry point reads. */
@@ -35,6 +48,8 @@ export const EnvVars = {
   INPUT_BUCKET: 'INPUT_BUCKET',
   /** `true` for emulators on an IP address (moto on 127.0.0.1), which cannot serve virtual-hosted style. */
   S3_FORCE_PATH_STYLE: 'S3_FORCE_PATH_STYLE',
+  /** Largest object encrypted, in bytes (a decimal integer). Unset: `ProcessorDefaults.MAX_OBJECT_BYTES`. */
+  MAX_OBJECT_BYTES: 'MAX_OBJECT_BYTES',
 } as const;
 
 /** User metadata on the output object (S3 stores and returns the names in lower case). */
@@ -66,6 +81,10 @@ export const FailureReason = {
   ENCRYPT_FAILED: 'EncryptFailed',
   WRITE_FAILED: 'WriteFailed',
   UNEXPECTED_BUCKET: 'UnexpectedBucket',
+  /** Larger than the maximum object size: refused before its body was read. */
+  OBJECT_TOO_LARGE: 'ObjectTooLarge',
+  /** Stopped before the invocation's deadline; the multipart upload was aborted. */
+  DEADLINE_EXCEEDED: 'DeadlineExceeded',
 } as const;
 
 export type FailureReasonValue = (typeof FailureReason)[keyof typeof FailureReason];

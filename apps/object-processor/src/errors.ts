@@ -11,6 +11,8 @@ export const ObjectProcessorErrorCode = {
   INVALID_OBJECT_KEY: 'INVALID_OBJECT_KEY',
   UNEXPECTED_RESPONSE: 'UNEXPECTED_RESPONSE',
   UNEXPECTED_BUCKET: 'UNEXPECTED_BUCKET',
+  OBJECT_TOO_LARGE: 'OBJECT_TOO_LARGE',
+  DEADLINE_EXCEEDED: 'DEADLINE_EXCEEDED',
 } as const;
 
 export type ObjectProcessorErrorCodeValue =
@@ -124,5 +126,53 @@ export class UnexpectedBucketError extends ObjectProcessorError {
   constructor(message: string, options?: ErrorOptions) {
     super(ObjectProcessorErrorCode.UNEXPECTED_BUCKET, message, options);
     this.name = 'UnexpectedBucketError';
+  }
+}
+
+/**
+ * The object is larger than the maximum object size, so it was refused before its body was read. The
+ * refusal is permanent for this object version: asynchronous invocation retries the event at most twice
+ * (each retry is refused the same way in milliseconds) and then hands it to the dead-letter queue.
+ */
+export class ObjectTooLargeError extends ObjectProcessorError {
+  /** The object's size in bytes, as the event or GetObject reported it. */
+  readonly objectBytes: number;
+  readonly maxObjectBytes: number;
+  /** Where the size came from: `event` (what S3 reported) or `GetObject` (the object's Content-Length). */
+  readonly sizeSource: 'event' | 'GetObject';
+
+  constructor(objectBytes: number, maxObjectBytes: number, sizeSource: 'event' | 'GetObject') {
+    super(
+      ObjectProcessorErrorCode.OBJECT_TOO_LARGE,
+      `The object is ${objectBytes} bytes (${sizeSource}), more than the maximum of ${maxObjectBytes}; it was ` +
+        'not read. The event goes to the dead-letter queue after its retries. To encrypt objects this large, ' +
+        'raise MAX_OBJECT_BYTES together with the function timeout, then redrive the event.',
+    );
+    this.name = 'ObjectTooLargeError';
+    this.objectBytes = objectBytes;
+    this.maxObjectBytes = maxObjectBytes;
+    this.sizeSource = sizeSource;
+  }
+}
+
+/**
+ * The invocation's remaining time fell below the safety margin, so the record was stopped: its multipart
+ * upload was aborted and nothing was written. The event is retried (records already written are skipped).
+ */
+export class DeadlineExceededError extends ObjectProcessorError {
+  /** Milliseconds the invocation had left when it stopped. */
+  readonly remainingMs: number;
+  readonly marginMs: number;
+
+  constructor(remainingMs: number, marginMs: number) {
+    super(
+      ObjectProcessorErrorCode.DEADLINE_EXCEEDED,
+      `Stopped with ${remainingMs} ms left, below the safety margin of ${marginMs} ms: the multipart upload ` +
+        'was aborted and no output was written. The event will be retried; if this keeps happening, lower ' +
+        'MAX_OBJECT_BYTES or raise the function timeout.',
+    );
+    this.name = 'DeadlineExceededError';
+    this.remainingMs = remainingMs;
+    this.marginMs = marginMs;
   }
 }

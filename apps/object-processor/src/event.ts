@@ -26,6 +26,8 @@ export interface SourceObject {
   readonly versionId: string | undefined;
   readonly eTag: string | undefined;
   readonly sequencer: string | undefined;
+  /** The object's size as S3 reported it in the event (a direct invoker can write any number here). */
+  readonly size: number | undefined;
 }
 
 /** Turns a standard-schema issue path into `Records.0.s3.object.key`. */
@@ -63,6 +65,7 @@ export function parseS3Event(event: unknown): SourceObject[] {
     versionId: record.s3.object.versionId,
     eTag: record.s3.object.eTag,
     sequencer: record.s3.object.sequencer,
+    size: record.s3.object.size,
   }));
 }
 

@@ -3,7 +3,8 @@
  * Everything is created once at module scope, during init, so warm invocations reuse the clients, their
  * connections and the data-key cache. The logic lives in `processor.ts`, where it is tested with fakes.
  *
- * Environment: KEY_ARN, OUTPUT_BUCKET (required); S3_FORCE_PATH_STYLE (emulators only); the SDK's own
+ * Environment: KEY_ARN, OUTPUT_BUCKET (required); INPUT_BUCKET, MAX_OBJECT_BYTES (optional);
+ * S3_FORCE_PATH_STYLE (emulators only); the SDK's own
  * AWS_REGION, credentials and, for emulators, AWS_ENDPOINT_URL; Powertools' POWERTOOLS_* settings.
  */
 import { S3Client } from '@aws-sdk/client-s3';
@@ -42,6 +43,7 @@ const processEvent = createObjectProcessor({
   keyArn: config.keyArn,
   outputBucket: config.outputBucket,
   ...(config.inputBucket ? { inputBucket: config.inputBucket } : {}),
+  maxObjectBytes: config.maxObjectBytes,
   logger: observability.logger,
   metrics: observability.metrics,
 });
@@ -49,7 +51,8 @@ const processEvent = createObjectProcessor({
 /**
  * The Lambda handler for S3 ObjectCreated notifications (asynchronous invocation). Throws
  * `MalformedEventError` or `RecordsFailedError` so that Lambda retries the event and finally hands it to
- * the dead-letter queue.
+ * the dead-letter queue. Records failed by `ObjectTooLargeError` or `DeadlineExceededError` are among the
+ * `RecordsFailedError`'s failures.
  *
  * @example
  * ```ts
@@ -58,6 +61,7 @@ const processEvent = createObjectProcessor({
  * ```
  */
 export const handler: (event: unknown, context: Context) => Promise<ProcessingSummary> = withObservability(
-  async (event: unknown, _context: Context) => processEvent(event),
+  // The context's remaining time is the deadline: records stop and abort their uploads before it.
+  async (event: unknown, context: Context) => processEvent(event, context),
   observability,
 );

@@ -1,5 +1,10 @@
 import { pipeline, Readable } from 'node:stream';
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { CryptoError, type EnvelopeEncryptor } from '@secure-lambda/crypto';
 import {
@@ -16,7 +21,9 @@ import {
 } from './constants';
 import {
   ConfigurationError,
+  type DeadlineExceededError,
   MalformedEventError,
+  ObjectTooLargeError,
   type RecordFailure,
   RecordsFailedError,
   UnexpectedBucketError,
@@ -24,6 +31,9 @@ import {
 } from './errors';
 import { decodeObjectKey, isObjectCreated, parseS3Event, type SourceObject } from './event';
 import { forEachConcurrently } from './private/concurrency';
+import { Deadline, deadlineGuard, type RemainingTime } from './private/deadline';
+
+export type { RemainingTime } from './private/deadline';
 
 /** The logger calls the processor makes (Powertools `Logger` fits). */
 export interface ProcessorLogger {
@@ -76,6 +86,19 @@ export interface ObjectProcessorProps {
    * @default 2
    */
   readonly queueSize?: number;
+  /**
+   * Largest object encrypted, in bytes. A larger object is refused with `ObjectTooLargeError` before its
+   * body is read: on the event's size when that is already too large (no S3 call), else on GetObject's
+   * Content-Length, which is authoritative (the event's size can be forged by a direct invoker).
+   * @default 1_073_741_824 (1 GiB, `ProcessorDefaults.MAX_OBJECT_BYTES`)
+   */
+  readonly maxObjectBytes?: number;
+  /**
+   * Time kept back before the invocation's deadline. Once less remains, the record stops: its multipart
+   * upload is aborted and it fails with `DeadlineExceededError`, instead of Lambda killing it mid-upload.
+   * @default 10_000 (`ProcessorDefaults.DEADLINE_MARGIN_MS`)
+   */
+  readonly deadlineMarginMs?: number;
 }
 
 /** What one invocation did; the handler's result. */
@@ -140,21 +163,26 @@ function quoted(eTag: string): string {
 /** S3's limit on parts per multipart upload, with headroom. */
 const MAX_UPLOAD_PARTS = 9_000;
 
+/** What the race between an upload and the deadline's hard stop yields when the hard stop wins. */
+const HARD_STOP = Symbol('hard stop');
+
 /**
  * Builds the S3 event handler: validates the event, then for each ObjectCreated record streams the object
  * from S3 through envelope encryption into `<key>.encrypted` in the output bucket (SSE-KMS, the source
  * version in the metadata), skipping records whose version is already there. Failed records are collected
- * and reported at the end with `RecordsFailedError`, after the other records were processed.
+ * and reported at the end with `RecordsFailedError`, after the other records were processed. Objects above
+ * `maxObjectBytes` are refused unread; a record that would run into the invocation's deadline (the
+ * context's remaining time) is stopped with its multipart upload aborted.
  *
  * @example
  * ```ts
  * const process = createObjectProcessor({ s3, encryptor, keyArn, outputBucket, logger, metrics });
- * export const handler = async (event: unknown) => process(event);
+ * export const handler = async (event: unknown, context: Context) => process(event, context);
  * ```
  */
 export function createObjectProcessor(
   props: ObjectProcessorProps,
-): (event: unknown) => Promise<ProcessingSummary> {
+): (event: unknown, context: RemainingTime) => Promise<ProcessingSummary> {
   const { s3, encryptor, keyArn, outputBucket, logger, metrics } = props;
   if (!keyArn || !outputBucket) {
     throw new ConfigurationError('ObjectProcessor: keyArn and outputBucket are required.');
@@ -167,6 +195,16 @@ export function createObjectProcessor(
     ProcessorDefaults.PART_SIZE_BYTES,
   );
   const queueSize = positiveInteger('queueSize', props.queueSize, ProcessorDefaults.QUEUE_SIZE);
+  const maxObjectBytes = positiveInteger(
+    'maxObjectBytes',
+    props.maxObjectBytes,
+    ProcessorDefaults.MAX_OBJECT_BYTES,
+  );
+  const deadlineMarginMs = positiveInteger(
+    'deadlineMarginMs',
+    props.deadlineMarginMs,
+    ProcessorDefaults.DEADLINE_MARGIN_MS,
+  );
 
   const countFailure = (reason: FailureReasonValue): void => {
     const single = metrics.singleMetric();
@@ -188,17 +226,61 @@ export function createObjectProcessor(
     return { kind: 'skipped' };
   };
 
-  const failed = (where: Location, reason: FailureReasonValue, error: unknown): Outcome => {
+  const failed = (
+    where: Location,
+    reason: FailureReasonValue,
+    error: unknown,
+    extra: Record<string, unknown> = {},
+  ): Outcome => {
     const failure: RecordFailure = { ...where, reason, errorCode: errorCode(error) };
-    logger.error('Could not process the object', { ...failure, error });
+    logger.error('Could not process the object', { ...failure, ...extra, error });
     countFailure(reason);
     return { kind: 'failed', failure };
   };
 
-  /** The output's metadata, or undefined if there is no output yet. */
-  const headOutput = async (outputKey: string): Promise<Record<string, string> | undefined> => {
+  const tooLarge = (where: Location, error: ObjectTooLargeError): Outcome =>
+    failed(where, FailureReason.OBJECT_TOO_LARGE, error, {
+      objectBytes: error.objectBytes,
+      maxObjectBytes: error.maxObjectBytes,
+      sizeSource: error.sizeSource,
+    });
+
+  const outOfTime = (where: Location, error: DeadlineExceededError): Outcome =>
+    failed(where, FailureReason.DEADLINE_EXCEEDED, error, {
+      remainingMs: error.remainingMs,
+      marginMs: error.marginMs,
+    });
+
+  /*
+   * The upload's own abort (leavePartsOnError: false) runs after the parts in flight finish. This one is for
+   * when a part hangs past the hard stop: without it the parts would stay until the bucket's lifecycle rule.
+   */
+  const abortUpload = async (where: Location, outputKey: string, uploadId: string | undefined) => {
+    if (uploadId === undefined) return;
     try {
-      const head = await s3.send(new HeadObjectCommand({ Bucket: outputBucket, Key: outputKey }));
+      await s3.send(
+        new AbortMultipartUploadCommand({ Bucket: outputBucket, Key: outputKey, UploadId: uploadId }),
+      );
+    } catch (error) {
+      // NoSuchUpload: the upload's own abort got there first.
+      if (httpStatus(error) === 404) return;
+      logger.warn('Could not abort the multipart upload', {
+        ...where,
+        outputKey,
+        errorCode: errorCode(error),
+      });
+    }
+  };
+
+  /** The output's metadata, or undefined if there is no output yet. */
+  const headOutput = async (
+    outputKey: string,
+    abortSignal: AbortSignal,
+  ): Promise<Record<string, string> | undefined> => {
+    try {
+      const head = await s3.send(new HeadObjectCommand({ Bucket: outputBucket, Key: outputKey }), {
+        abortSignal,
+      });
       return head.Metadata ?? {};
     } catch (error) {
       // 404 needs s3:ListBucket on the output bucket; without it S3 answers 403 and the record fails.
@@ -207,7 +289,7 @@ export function createObjectProcessor(
     }
   };
 
-  const processRecord = async (record: SourceObject): Promise<Outcome> => {
+  const processRecord = async (record: SourceObject, clock: RemainingTime): Promise<Outcome> => {
     let key: string;
     try {
       key = decodeObjectKey(record.rawKey);
@@ -235,12 +317,33 @@ export function createObjectProcessor(
     if (record.bucket === outputBucket && key.endsWith(OUTPUT_KEY_SUFFIX)) {
       return skipped(where, SkipReason.OWN_OUTPUT);
     }
+    // What S3 reported in the event: enough to refuse without a request. Not enough to accept (a direct
+    // invoker writes any size), so GetObject's Content-Length is checked again below.
+    if (record.size !== undefined && record.size > maxObjectBytes) {
+      return tooLarge(where, new ObjectTooLargeError(record.size, maxObjectBytes, 'event'));
+    }
+    const deadline = new Deadline(clock, deadlineMarginMs);
+    try {
+      return await encryptObject(record, where, key, deadline);
+    } finally {
+      deadline.dispose();
+    }
+  };
+
+  const encryptObject = async (
+    record: SourceObject,
+    where: Location,
+    key: string,
+    deadline: Deadline,
+  ): Promise<Outcome> => {
+    if (deadline.error) return outOfTime(where, deadline.error);
     const outputKey = `${key}${OUTPUT_KEY_SUFFIX}`;
 
     let existing: Record<string, string> | undefined;
     try {
-      existing = await headOutput(outputKey);
+      existing = await headOutput(outputKey, deadline.signal);
     } catch (error) {
+      if (deadline.error) return outOfTime(where, deadline.error);
       return failed(where, FailureReason.OUTPUT_CHECK_FAILED, error);
     }
     // Versions and sequencers only compare within one source bucket.
@@ -267,6 +370,7 @@ export function createObjectProcessor(
           // Unversioned: read only the content the event announced, not a later overwrite.
           IfMatch: !record.versionId && record.eTag ? quoted(record.eTag) : undefined,
         }),
+        { abortSignal: deadline.signal },
       );
       if (!(object.Body instanceof Readable)) {
         (object.Body as { destroy?: () => void } | undefined)?.destroy?.();
@@ -281,12 +385,18 @@ export function createObjectProcessor(
       }
       contentLength = object.ContentLength;
     } catch (error) {
+      if (deadline.error) return outOfTime(where, deadline.error);
       const status = httpStatus(error);
       // 404: the version (or key) was deleted; 412: overwritten since. A later event covers what is there now.
       if (status === 404 || status === 412) {
         return skipped(where, SkipReason.SOURCE_GONE, { errorCode: errorCode(error) });
       }
       return failed(where, FailureReason.READ_FAILED, error);
+    }
+    if (contentLength > maxObjectBytes) {
+      // Destroyed unread: nothing of the body is consumed, and the connection is closed.
+      body.destroy();
+      return tooLarge(where, new ObjectTooLargeError(contentLength, maxObjectBytes, 'GetObject'));
     }
 
     let readFailed = false;
@@ -298,14 +408,21 @@ export function createObjectProcessor(
       encryptionContext: { app: APP_NAME, bucket: record.bucket, key, versionId: record.versionId ?? 'null' },
       plaintextLength: contentLength,
     });
-    // Errors on either side destroy `encrypt`, so they surface through the upload that reads it.
-    const ciphertext = pipeline(body, encrypt, () => undefined);
+    // S3 allows 10,000 parts: large objects get larger parts (the message is a little longer than the
+    // plaintext: 36 bytes a frame plus the header), so no object fails at part 10,001.
+    const uploadPartSize = Math.max(
+      partSize,
+      Math.ceil((contentLength * 1.01 + 1024 * 1024) / MAX_UPLOAD_PARTS),
+    );
+    // Errors on any side destroy the guard, so they surface through the upload that reads it; so does the
+    // deadline, checked once per part and by its timer.
+    const ciphertext = pipeline(body, encrypt, deadlineGuard(deadline, uploadPartSize), () => undefined);
     const metadata: Record<string, string> = { [MetadataKeys.SOURCE_BUCKET]: record.bucket };
     if (record.versionId) metadata[MetadataKeys.SOURCE_VERSION_ID] = record.versionId;
     if (record.eTag) metadata[MetadataKeys.SOURCE_ETAG] = record.eTag;
     if (record.sequencer) metadata[MetadataKeys.SOURCE_SEQUENCER] = record.sequencer;
     try {
-      await new Upload({
+      const upload = new Upload({
         client: s3,
         params: {
           Bucket: outputBucket,
@@ -316,13 +433,20 @@ export function createObjectProcessor(
           SSEKMSKeyId: keyArn,
           Metadata: metadata,
         },
-        // S3 allows 10,000 parts: large objects get larger parts (the message is a little longer than the
-        // plaintext: 36 bytes a frame plus the header), so no object fails at part 10,001.
-        partSize: Math.max(partSize, Math.ceil((contentLength * 1.01 + 1024 * 1024) / MAX_UPLOAD_PARTS)),
+        partSize: uploadPartSize,
         queueSize,
         leavePartsOnError: false,
-      }).done();
+      });
+      const done = upload.done();
+      // Left behind if the hard stop wins the race below: its rejection must not go unhandled.
+      done.catch(() => undefined);
+      const finished = await Promise.race([done, deadline.hardStop.catch(() => HARD_STOP)]);
+      if (finished === HARD_STOP) {
+        await abortUpload(where, outputKey, upload.uploadId);
+        throw deadline.error;
+      }
     } catch (error) {
+      if (deadline.error) return outOfTime(where, deadline.error);
       const reason =
         error instanceof CryptoError
           ? FailureReason.ENCRYPT_FAILED
@@ -341,7 +465,7 @@ export function createObjectProcessor(
     return { kind: 'processed', bytes: contentLength };
   };
 
-  return async (event: unknown): Promise<ProcessingSummary> => {
+  return async (event: unknown, context: RemainingTime): Promise<ProcessingSummary> => {
     let records: SourceObject[];
     try {
       records = parseS3Event(event);
@@ -356,7 +480,7 @@ export function createObjectProcessor(
 
     const outcomes: Outcome[] = [];
     await forEachConcurrently(records, concurrency, async (record, index) => {
-      outcomes[index] = await processRecord(record);
+      outcomes[index] = await processRecord(record, context);
     });
 
     const failures: RecordFailure[] = [];

@@ -1,4 +1,5 @@
 import { readConfig } from '../src/config';
+import { ProcessorDefaults } from '../src/constants';
 
 const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
@@ -8,8 +9,28 @@ describe('readConfig', () => {
       keyArn: KEY_ARN,
       outputBucket: 'out',
       forcePathStyle: false,
+      maxObjectBytes: ProcessorDefaults.MAX_OBJECT_BYTES,
     });
   });
+
+  test('[TM-AVAIL-01] MAX_OBJECT_BYTES sets the size limit; unset or blank keeps the 1 GiB default', () => {
+    expect(ProcessorDefaults.MAX_OBJECT_BYTES).toBe(1024 * 1024 * 1024);
+    expect(readConfig({ KEY_ARN, OUTPUT_BUCKET: 'out', MAX_OBJECT_BYTES: ' 5242880 ' }).maxObjectBytes).toBe(
+      5_242_880,
+    );
+    expect(readConfig({ KEY_ARN, OUTPUT_BUCKET: 'out', MAX_OBJECT_BYTES: '' }).maxObjectBytes).toBe(
+      ProcessorDefaults.MAX_OBJECT_BYTES,
+    );
+  });
+
+  test.each(['0', '-1', '1.5', '1e9', '0x10', '10MB', 'abc', '9007199254740993'])(
+    '[TM-AVAIL-01] MAX_OBJECT_BYTES=%j is INVALID_CONFIGURATION, not a limit that is off',
+    (value) => {
+      const read = () => readConfig({ KEY_ARN, OUTPUT_BUCKET: 'out', MAX_OBJECT_BYTES: value });
+      expect(read).toThrow(/MAX_OBJECT_BYTES must be a whole number of bytes of at least 1/);
+      expect(read).toThrow(expect.objectContaining({ code: 'INVALID_CONFIGURATION' }));
+    },
+  );
 
   test.each([
     ['true', true],

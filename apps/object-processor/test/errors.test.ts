@@ -1,9 +1,11 @@
 import { FailureReason } from '../src/constants';
 import {
   ConfigurationError,
+  DeadlineExceededError,
   InvalidObjectKeyError,
   MalformedEventError,
   ObjectProcessorError,
+  ObjectTooLargeError,
   type RecordFailure,
   RecordsFailedError,
   UnexpectedResponseError,
@@ -49,6 +51,27 @@ test.each([
   ['ConfigurationError', () => new ConfigurationError('x')],
   ['InvalidObjectKeyError', () => new InvalidObjectKeyError()],
   ['UnexpectedResponseError', () => new UnexpectedResponseError('x')],
+  ['ObjectTooLargeError', () => new ObjectTooLargeError(2, 1, 'event')],
+  ['DeadlineExceededError', () => new DeadlineExceededError(1, 2)],
 ])('%s keeps its name when minified (Lambda reports it as errorType)', (name, make) => {
   expect(make().name).toBe(name);
+});
+
+describe('limits', () => {
+  test('[TM-AVAIL-01] ObjectTooLargeError: OBJECT_TOO_LARGE, the sizes, and what to do', () => {
+    const error = new ObjectTooLargeError(2_000, 1_000, 'GetObject');
+
+    expect(error).toBeInstanceOf(ObjectProcessorError);
+    expect(error).toMatchObject({ code: 'OBJECT_TOO_LARGE', objectBytes: 2_000, maxObjectBytes: 1_000 });
+    expect(error.message).toMatch(/2000 bytes \(GetObject\), more than the maximum of 1000; it was not read/);
+    expect(error.message).toMatch(/raise MAX_OBJECT_BYTES together with the function timeout/);
+  });
+
+  test('[TM-AVAIL-01] DeadlineExceededError: DEADLINE_EXCEEDED, the times, and that nothing was written', () => {
+    const error = new DeadlineExceededError(9_000, 10_000);
+
+    expect(error).toBeInstanceOf(ObjectProcessorError);
+    expect(error).toMatchObject({ code: 'DEADLINE_EXCEEDED', remainingMs: 9_000, marginMs: 10_000 });
+    expect(error.message).toMatch(/multipart upload was aborted and no output was written/);
+  });
 });

@@ -22,6 +22,7 @@ describe('parseS3Event', () => {
         versionId: 'v1',
         eTag: 'e1',
         sequencer: '00AB',
+        size: 0,
       },
       {
         eventName: 'ObjectCreated:CompleteMultipartUpload',
@@ -30,6 +31,7 @@ describe('parseS3Event', () => {
         versionId: undefined,
         eTag: 'e2',
         sequencer: '0066A1B2C3D4E5F601',
+        size: 0,
       },
     ]);
   });

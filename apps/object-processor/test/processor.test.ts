@@ -1,70 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { DataKeyCache, EnvelopeEncryptor, KmsKeyring } from '@secure-lambda/crypto';
-import { InMemoryKms } from '@secure-lambda/testkit';
 import { FailureReason, MetricNames, ProcessorDefaults, SkipReason } from '../src/constants';
 import { MalformedEventError, RecordsFailedError } from '../src/errors';
-import { createObjectProcessor, type ObjectProcessorProps } from '../src/processor';
-import { encodeKeyLikeS3, RecordingLogger, RecordingMetrics, s3Event, s3Record } from './support/doubles';
-import { InMemoryS3 } from './support/in-memory-s3';
+import { s3Event, s3Record } from './support/doubles';
+import { decryptOutput, harness, INPUT, MiB, OUTPUT, upload } from './support/harness';
 
-const INPUT = 'input-bucket';
-const OUTPUT = 'output-bucket';
-const MiB = 1024 * 1024;
 /** Recognisable plaintext, to prove it never reaches a log line. */
 const SECRET = 'TOP-SECRET-OBJECT-CONTENT';
-
-interface Harness {
-  readonly s3: InMemoryS3;
-  readonly kms: InMemoryKms;
-  readonly keyArn: string;
-  readonly encryptor: EnvelopeEncryptor;
-  readonly logger: RecordingLogger;
-  readonly metrics: RecordingMetrics;
-  readonly process: (event: unknown) => ReturnType<ReturnType<typeof createObjectProcessor>>;
-}
-
-function harness(options: { versioned?: boolean; props?: Partial<ObjectProcessorProps> } = {}): Harness {
-  const s3 = new InMemoryS3();
-  s3.createBucket(INPUT, { versioned: options.versioned ?? true });
-  s3.createBucket(OUTPUT, { versioned: true });
-  const kms = new InMemoryKms();
-  const keyArn = kms.createKey();
-  const encryptor = new EnvelopeEncryptor({
-    keyring: new KmsKeyring({ client: kms, generatorKeyId: keyArn }),
-    cache: new DataKeyCache(),
-  });
-  const logger = new RecordingLogger();
-  const metrics = new RecordingMetrics();
-  const process = createObjectProcessor({
-    s3: s3.client,
-    encryptor,
-    keyArn,
-    outputBucket: OUTPUT,
-    logger,
-    metrics,
-    ...options.props,
-  });
-  return { s3, kms, keyArn, encryptor, logger, metrics, process };
-}
-
-/** Stores an object and returns the notification record S3 would send for it. */
-function upload(h: Harness, key: string, body: Buffer | string, sequencer?: string) {
-  const stored = h.s3.put(INPUT, key, body);
-  return s3Record({
-    bucket: INPUT,
-    key: encodeKeyLikeS3(key),
-    versionId: stored.versionId,
-    eTag: stored.eTag,
-    size: stored.body.length,
-    sequencer,
-  });
-}
-
-async function decryptOutput(h: Harness, key: string) {
-  const output = h.s3.latest(OUTPUT, `${key}.encrypted`);
-  if (!output) throw new Error(`no output for ${key}`);
-  return h.encryptor.decrypt(output.body);
-}
 
 describe('createObjectProcessor', () => {
   test('encrypts the object into <key>.encrypted with SSE-KMS, the source version and the context', async () => {

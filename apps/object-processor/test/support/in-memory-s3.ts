@@ -53,13 +53,31 @@ function md5(data: Buffer): string {
   return createHash('md5').update(data).digest('hex');
 }
 
-/** A body in small chunks, as a socket delivers it, so streaming code is exercised. */
-function chunked(data: Buffer, chunkSize = 16 * 1024): Readable {
-  const chunks: Buffer[] = [];
-  for (let offset = 0; offset < data.length; offset += chunkSize) {
-    chunks.push(data.subarray(offset, offset + chunkSize));
-  }
-  return Readable.from(chunks, { objectMode: false });
+/**
+ * A body in small chunks, as a socket delivers it, so streaming code is exercised. Pushes a chunk only when
+ * the consumer reads, and reports each one, so a test can tell whether a body was read at all. With
+ * `stallAfterBytes` it stops there without ending, like a connection on which the server went quiet.
+ */
+function chunked(
+  data: Buffer,
+  onServed: (bytes: number) => void,
+  stallAfterBytes = Number.POSITIVE_INFINITY,
+  chunkSize = 16 * 1024,
+): Readable {
+  let offset = 0;
+  return new Readable({
+    read() {
+      if (offset >= data.length) {
+        this.push(null);
+        return;
+      }
+      if (offset >= stallAfterBytes) return;
+      const chunk = data.subarray(offset, Math.min(offset + chunkSize, data.length));
+      offset += chunk.length;
+      onServed(chunk.length);
+      this.push(chunk);
+    },
+  });
 }
 
 async function toBuffer(body: unknown): Promise<Buffer> {
@@ -91,6 +109,12 @@ export class InMemoryS3 {
   maxInFlight = 0;
   /** Time each call takes, so that concurrency can be observed. */
   latencyMs = 0;
+  /** Bytes of GetObject bodies that a consumer has read. */
+  bodyBytesServed = 0;
+  /** GetObject bodies stop after this many bytes and never end (a stalled download). */
+  stallBodiesAfterBytes: number | undefined;
+  /** Commands that never answer (a hung request), by name, e.g. `UploadPart`. */
+  readonly hangingCommands = new Set<string>();
 
   constructor() {
     this.client = new S3Client({
@@ -109,6 +133,7 @@ export class InMemoryS3 {
           const error = failure(call);
           if (error) throw error;
         }
+        if (this.hangingCommands.has(call.command)) await new Promise<never>(() => undefined);
         this.#inFlight += 1;
         this.maxInFlight = Math.max(this.maxInFlight, this.#inFlight);
         try {
@@ -243,7 +268,13 @@ export class InMemoryS3 {
       case 'GetObject': {
         const found = this.#find(input);
         return {
-          Body: chunked(found.body),
+          Body: chunked(
+            found.body,
+            (bytes) => {
+              this.bodyBytesServed += bytes;
+            },
+            this.stallBodiesAfterBytes,
+          ),
           ETag: `"${found.eTag}"`,
           VersionId: found.versionId,
           ContentLength: found.body.length,
