@@ -69,8 +69,9 @@ export function releaseManifest(env: EnvironmentConfig, functions: readonly Secu
 /**
  * What the deployment hook sends each function's new version, and what the answer must contain: calls
  * that need no data or credentials, yet go through the handler's parsing and checks. The object processor
- * gets an S3 event with no records; the crypto API an unsigned Function URL request, which it must refuse
- * with 403 (a version that accepted it would be broken in the worst way).
+ * gets an S3 event with no records; the crypto API a Function URL request with no identity proof, which it
+ * must refuse with 403 (a version that accepted it would be broken in the worst way). The hook holds no
+ * caller's credentials and can sign no proof, so it can never act as a caller of the crypto API.
  */
 export function smokeTests(
   prefix: string,
@@ -270,10 +271,16 @@ export class PlatformStack extends TerraformStack {
     const cryptoApi = new SecureFunction(this, 'crypto-api', {
       ...common('crypto-api'),
       ...hooks,
-      description: 'Encrypts and decrypts payloads for the calling IAM principal.',
+      description: 'Encrypts and decrypts payloads for the caller, as STS identifies it.',
       environment: { KEY_ARN: key.keyArn, NODE_OPTIONS: SOURCE_MAPS },
     });
     const url = cryptoApi.addFunctionUrl();
+    // Callers prove who they are with a GetCallerIdentity request the function sends to STS itself,
+    // through the VPC's STS interface endpoint (private DNS for sts.<region>.amazonaws.com).
+    cryptoApi.useService('sts');
+    // Attach to the roles, users or Identity Center permission sets that may call the API: the URL, and
+    // lambda:InvokeFunction only via the URL (never a direct invoke with an event of the caller's making).
+    const callers = cryptoApi.invokeUrlPolicy(`${prefix}-crypto-api-callers`);
     key.grantEncryptDecrypt(cryptoApi, { encryptionContext: { app: 'crypto-api' } });
 
     this.functions = [processor, cryptoApi];
@@ -287,6 +294,9 @@ export class PlatformStack extends TerraformStack {
       value: releaseManifest(env, this.functions),
     });
     new TerraformOutput(this, 'crypto-api-url', { value: url.functionUrl });
+    // The client's `functionArn`: the audience every identity proof must name.
+    new TerraformOutput(this, 'crypto-api-function-arn', { value: cryptoApi.function.arn });
+    new TerraformOutput(this, 'crypto-api-callers-policy-arn', { value: callers.arn });
     new TerraformOutput(this, 'key-arn', { value: key.keyArn });
     new TerraformOutput(this, 'input-bucket-name', { value: input.bucketName });
     new TerraformOutput(this, 'output-bucket-name', { value: output.bucketName });

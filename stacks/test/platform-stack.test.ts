@@ -8,7 +8,7 @@ import { InvalidPropError } from '@secure-lambda/constructs';
 import { Testing } from 'cdktf';
 import { PLACEHOLDER_BUNDLE, resolveBundle } from '../src/bundles';
 import { type EnvironmentConfig, environments } from '../src/config';
-import { PlatformStack } from '../src/platform-stack';
+import { PlatformStack, smokeTests } from '../src/platform-stack';
 
 function synth(env: EnvironmentConfig) {
   const app = Testing.app();
@@ -62,6 +62,8 @@ describe('PlatformStack', () => {
     expect(Object.keys(json.output!).sort()).toEqual([
       'alarm-delivery',
       'crypto-api-alias-arn',
+      'crypto-api-callers-policy-arn',
+      'crypto-api-function-arn',
       'crypto-api-function-name',
       'crypto-api-url',
       'input-bucket-name',
@@ -153,6 +155,54 @@ describe('PlatformStack', () => {
       source_arn: 'arn:aws:s3:::secure-lambda-dev-111111111111-input',
       source_account: '111111111111',
     });
+  });
+
+  test('[TM-ID-04] the crypto API callers policy: the URL with AWS_IAM, and invoke only via the URL', () => {
+    const { json } = synth(environments.dev);
+    const policies = Object.values(json.resource!.aws_iam_policy!) as Array<Record<string, unknown>>;
+    expect(policies.map((p) => p.name)).toContain('secure-lambda-dev-crypto-api-callers');
+    const docs = json.data!.aws_iam_policy_document! as Record<
+      string,
+      { statement: Array<Record<string, unknown>> }
+    >;
+    const [doc] = Object.entries(docs).filter(([id]) => id.includes('invoke-url-statements'));
+    const alias = 'arn:aws:lambda:eu-west-1:111111111111:function:secure-lambda-dev-crypto-api:live';
+    expect(doc![1].statement).toEqual([
+      expect.objectContaining({
+        actions: ['lambda:InvokeFunctionUrl'],
+        resources: [alias],
+        condition: [{ test: 'StringEquals', variable: 'lambda:FunctionUrlAuthType', values: ['AWS_IAM'] }],
+      }),
+      expect.objectContaining({
+        actions: ['lambda:InvokeFunction'],
+        resources: [alias],
+        condition: [{ test: 'Bool', variable: 'lambda:InvokedViaFunctionUrl', values: ['true'] }],
+      }),
+    ]);
+  });
+
+  test("the crypto API reaches STS through the VPC's STS endpoint, whose policy admits this account's callers", () => {
+    const { json } = synth(environments.dev);
+    const endpoints = Object.values(json.resource!.aws_vpc_endpoint!) as Array<Record<string, unknown>>;
+    expect(endpoints.map((e) => e.service_name)).toContain('com.amazonaws.eu-west-1.sts');
+    const docs = json.data!.aws_iam_policy_document! as Record<
+      string,
+      { statement: Array<Record<string, unknown>> }
+    >;
+    const [doc] = Object.entries(docs).filter(([id]) => id.includes('endpoint-sts-policy'));
+    expect(doc![1].statement).toContainEqual(
+      expect.objectContaining({
+        actions: ['sts:GetCallerIdentity'],
+        condition: [{ test: 'StringEquals', variable: 'aws:PrincipalAccount', values: ['111111111111'] }],
+      }),
+    );
+  });
+
+  test('the deployment hook smoke-tests the crypto API with a request that carries no identity proof and expects 403', () => {
+    const event = smokeTests('secure-lambda-prod')['secure-lambda-prod-crypto-api']!;
+    expect(event.expect).toEqual({ statusCode: 403 });
+    const headers = (event.event as { headers: Record<string, string> }).headers;
+    expect(Object.keys(headers).filter((h) => h.startsWith('x-secure-lambda-'))).toEqual([]);
   });
 
   test('a configuration with one AZ fails with the construct path and the fix', () => {

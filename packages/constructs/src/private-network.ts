@@ -254,6 +254,15 @@ export class PrivateNetwork extends Construct {
         { test: 'StringEquals', variable: 'aws:ResourceAccount', values: [this.#accountId] },
       ],
     });
+    if (spec.resourcelessActions?.length) {
+      policy.add({
+        sid: sid('ThisAccountsPrincipals', service),
+        principals: [{ type: '*', identifiers: ['*'] }],
+        actions: [...spec.resourcelessActions],
+        resources: ['*'],
+        conditions: [{ test: 'StringEquals', variable: 'aws:PrincipalAccount', values: [this.#accountId] }],
+      });
+    }
     const common = {
       vpcId: this.vpcId,
       serviceName: endpointServiceName(this.#region, service),

@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
@@ -19,7 +20,7 @@ import type { CodeSigning } from './code-signing';
 import { Defaults, LOG_RETENTION_VALUES } from './constants';
 import type { EncryptionKey } from './encryption-key';
 import { BundleNotFoundError, InvalidPropError } from './errors';
-import { type AwsService, type IGrantee, type PolicyStatement, sid } from './grants';
+import { type AwsService, type Grant, type IGrantee, type PolicyStatement, sid } from './grants';
 import { PolicyDocument } from './private/policy-document';
 import { type DeploymentStrategy, type IHookFunction, ProgressiveDeployment } from './progressive-deployment';
 import { VersionedAlias } from './versioned-alias';
@@ -180,6 +181,8 @@ export class SecureFunction extends Construct implements IGrantee {
   readonly #policy: PolicyDocument;
   readonly #network: IFunctionNetwork;
   readonly #services = new Set<AwsService>();
+  /** Unqualified ARN, built from configuration (never from a resource, so grants cause no cycles). */
+  readonly #functionArn: string;
 
   constructor(scope: Construct, id: string, props: SecureFunctionProps) {
     super(scope, id);
@@ -193,6 +196,7 @@ export class SecureFunction extends Construct implements IGrantee {
     this.#network = props.network;
     const strategy: DeploymentStrategy = props.deployment ?? { type: 'all-at-once' };
     const functionArn = `arn:${partition}:lambda:${props.region}:${props.accountId}:function:${props.functionName}`;
+    this.#functionArn = functionArn;
 
     // Log group first, named as Lambda expects, so nothing else ever creates it unencrypted.
     const logGroupName = `/aws/lambda/${props.functionName}`;
@@ -418,6 +422,72 @@ export class SecureFunction extends Construct implements IGrantee {
       principal: 's3.amazonaws.com',
       sourceArn: bucketArn,
       sourceAccount: accountId,
+    });
+  }
+
+  /**
+   * What a caller of the Function URL needs, and nothing more: `lambda:InvokeFunctionUrl` on the `live`
+   * alias with `lambda:FunctionUrlAuthType = AWS_IAM`, and `lambda:InvokeFunction` (required of URL
+   * callers since October 2025) only with `lambda:InvokedViaFunctionUrl = true`, so the grant never lets
+   * its holder invoke the function directly with an event of its own making.
+   *
+   * @example
+   * ```ts
+   * const [url, invoke] = api.invokeUrlStatements();
+   * ```
+   */
+  invokeUrlStatements(): readonly PolicyStatement[] {
+    const alias = `${this.#functionArn}:${this.alias.name}`;
+    return [
+      {
+        sid: sid('InvokeUrlOf', this.functionName),
+        actions: ['lambda:InvokeFunctionUrl'],
+        resources: [alias],
+        conditions: [{ test: 'StringEquals', variable: 'lambda:FunctionUrlAuthType', values: ['AWS_IAM'] }],
+      },
+      {
+        sid: sid('InvokeOnlyViaUrlOf', this.functionName),
+        actions: ['lambda:InvokeFunction'],
+        resources: [alias],
+        conditions: [{ test: 'Bool', variable: 'lambda:InvokedViaFunctionUrl', values: ['true'] }],
+      },
+    ];
+  }
+
+  /**
+   * Lets another platform function call this function's URL ({@link invokeUrlStatements}). Idempotent.
+   * For people and roles outside the stack, attach {@link invokeUrlPolicy} instead. There is no
+   * principal-ARN form: a resource-based permission (`aws_lambda_permission`, provider 5.x) cannot carry
+   * the `lambda:InvokedViaFunctionUrl` condition, so it would also allow direct invocation.
+   *
+   * @example
+   * ```ts
+   * cryptoApi.grantInvokeUrl(reportFunction);
+   * ```
+   */
+  grantInvokeUrl(grantee: IGrantee): Grant {
+    return { grantee, statements: this.invokeUrlStatements().map((s) => grantee.addToRolePolicy(s)) };
+  }
+
+  /**
+   * A customer-managed IAM policy holding {@link invokeUrlStatements}, for the callers' roles, users or
+   * IAM Identity Center permission sets (attach it by name). Created once.
+   *
+   * @example
+   * ```ts
+   * const callers = cryptoApi.invokeUrlPolicy('secure-lambda-prod-crypto-api-callers');
+   * new TerraformOutput(this, 'callers-policy-arn', { value: callers.arn });
+   * ```
+   */
+  invokeUrlPolicy(policyName: string): IamPolicy {
+    const existing = this.node.tryFindChild('invoke-url-policy');
+    if (existing) return existing as IamPolicy;
+    const document = new PolicyDocument(this, 'invoke-url-statements');
+    for (const statement of this.invokeUrlStatements()) document.add(statement);
+    return new IamPolicy(this, 'invoke-url-policy', {
+      name: policyName,
+      description: `Call the Function URL of ${this.functionName} (never a direct invoke).`,
+      policy: document.json,
     });
   }
 

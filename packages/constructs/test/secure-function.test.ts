@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { LambdaAlias } from '@cdktf/provider-aws/lib/lambda-alias';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
@@ -289,5 +290,66 @@ describe('SecureFunction invocation', () => {
       qualifier: 'live',
       action: 'lambda:InvokeFunction',
     });
+  });
+
+  const urlStatements = [
+    {
+      sid: 'InvokeUrlOfProcessordev',
+      effect: 'Allow',
+      actions: ['lambda:InvokeFunctionUrl'],
+      resources: ['arn:aws:lambda:eu-west-1:111111111111:function:processor-dev:live'],
+      condition: [{ test: 'StringEquals', variable: 'lambda:FunctionUrlAuthType', values: ['AWS_IAM'] }],
+    },
+    {
+      sid: 'InvokeOnlyViaUrlOfProcessordev',
+      effect: 'Allow',
+      actions: ['lambda:InvokeFunction'],
+      resources: ['arn:aws:lambda:eu-west-1:111111111111:function:processor-dev:live'],
+      condition: [{ test: 'Bool', variable: 'lambda:InvokedViaFunctionUrl', values: ['true'] }],
+    },
+  ];
+
+  test('[TM-ID-04] a caller policy grants the Function URL and invoke only via the URL, and is created once', () => {
+    const { synthesized, json } = build({}, (fn) => {
+      fn.invokeUrlPolicy('processor-dev-callers');
+      fn.invokeUrlPolicy('processor-dev-callers');
+    });
+    expect(Object.keys(json.resource!.aws_iam_policy!)).toHaveLength(1);
+    expect(synthesized).toHaveResourceWithProperties(IamPolicy, { name: 'processor-dev-callers' });
+    const statements = policyStatements(json, 'invoke-url-statements');
+    expect(statements).toEqual(urlStatements.map((s) => expect.objectContaining(s)));
+    // No statement grants lambda:InvokeFunction without the condition.
+    for (const statement of statements) {
+      if ((statement.actions as string[]).includes('lambda:InvokeFunction')) {
+        expect(statement.condition).toEqual([
+          { test: 'Bool', variable: 'lambda:InvokedViaFunctionUrl', values: ['true'] },
+        ]);
+      }
+    }
+  });
+
+  test('[TM-ID-04] grantInvokeUrl puts both statements, with their conditions, on another function, idempotently', () => {
+    let added: readonly unknown[] = [];
+    const { json } = build({}, (fn) => {
+      const caller = new SecureFunction(fn.node.scope!, 'caller', {
+        functionName: 'reports-dev',
+        bundlePath,
+        key: fn.node.scope!.node.findChild('key') as EncryptionKey,
+        network: fakeNetwork(),
+        accountId: '111111111111',
+        region: 'eu-west-1',
+      });
+      fn.grantInvokeUrl(caller);
+      added = fn.grantInvokeUrl(caller).statements;
+    });
+    expect(added).toHaveLength(2);
+    const callerStatements = Object.entries(json.data!.aws_iam_policy_document!)
+      .filter(([id]) => id.startsWith('caller_policy'))
+      .flatMap(([, doc]) => doc.statement as Array<Record<string, unknown>>);
+    for (const expected of urlStatements) {
+      expect(callerStatements.filter((s) => s.sid === expected.sid)).toEqual([
+        expect.objectContaining(expected),
+      ]);
+    }
   });
 });

@@ -12,6 +12,12 @@ export interface EndpointServiceSpec {
   readonly type: 'Gateway' | 'Interface';
   /** The IAM namespace of the service's actions (CloudWatch's endpoint is `monitoring`, its actions `cloudwatch:`). */
   readonly iamPrefix: string;
+  /**
+   * Actions that act on no resource, allowed to this account's principals without the
+   * `aws:ResourceAccount` condition, which a request with no resource cannot be relied on to carry.
+   * @default none
+   */
+  readonly resourcelessActions?: readonly string[];
 }
 
 export const ENDPOINT_SERVICES: Readonly<Record<AwsService, EndpointServiceSpec>> = {
@@ -23,7 +29,8 @@ export const ENDPOINT_SERVICES: Readonly<Record<AwsService, EndpointServiceSpec>
   monitoring: { type: 'Interface', iamPrefix: 'cloudwatch' },
   xray: { type: 'Interface', iamPrefix: 'xray' },
   lambda: { type: 'Interface', iamPrefix: 'lambda' },
-  sts: { type: 'Interface', iamPrefix: 'sts' },
+  // The crypto API verifies callers with a GetCallerIdentity request signed by the caller.
+  sts: { type: 'Interface', iamPrefix: 'sts', resourcelessActions: ['sts:GetCallerIdentity'] },
   codedeploy: { type: 'Interface', iamPrefix: 'codedeploy' },
 };
 
