@@ -99,8 +99,10 @@ export const StsLimits = {
   MAX_PROOF_HEADER_CHARS: 8 * 1024,
 } as const;
 
+// The access key id is left to STS to judge (the emulator's is `local`); the pattern only keeps the
+// header's structure unambiguous.
 const AUTHORIZATION =
-  /^AWS4-HMAC-SHA256 Credential=([A-Z0-9]{16,128})\/(\d{8})\/([a-z0-9-]{1,32})\/([a-z0-9]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]{1,512}), ?Signature=([0-9a-f]{64})$/;
+  /^AWS4-HMAC-SHA256 Credential=([A-Za-z0-9]{1,128})\/(\d{8})\/([a-z0-9-]{1,32})\/([a-z0-9]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]{1,512}), ?Signature=([0-9a-f]{64})$/;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const REQUIRED_SIGNED = ['host', 'x-amz-date', SignedProofHeader.AUDIENCE, SignedProofHeader.BODY_SHA256];
 const OPTIONAL_SIGNED = ['content-type', 'x-amz-security-token', 'x-amz-content-sha256'];

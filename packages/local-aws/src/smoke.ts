@@ -19,6 +19,11 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { EnvelopeEncryptor, KmsKeyring } from '@secure-lambda/crypto';
 import { fromKmsClient } from '@secure-lambda/crypto/kms-sdk';
+import {
+  CryptoApiClient,
+  CryptoApiResponseError,
+  type SignedRequest,
+} from '@secure-lambda/crypto-api-client';
 import { EMULATOR_CREDENTIALS, type EmulatorClients } from './clients';
 import { errorMessage, SmokeCheckError } from './errors';
 import { REPO_ROOT } from './layout';
@@ -239,19 +244,28 @@ async function objectRoundTrip(context: SmokeContext): Promise<SmokeCheck> {
   };
 }
 
-function functionUrlEvent(
-  caller: { account: string; arn: string; userId: string },
-  route: string,
-  body: unknown,
-) {
-  const urlId = 'localsmoke0000000000000000000000';
-  const host = `${urlId}.lambda-url.${'eu-west-1'}.on.aws`;
+/**
+ * The function ARN scripts/run-bundle.mjs (which plays Lambda here) puts in the Lambda context: the
+ * audience the crypto API checks, so the audience every proof below names.
+ */
+function runnerFunctionArn(region: string): string {
+  return `arn:aws:lambda:${region}:123456789012:function:bundle-test:live`;
+}
+
+/**
+ * The Function URL event (payload 2.0) for a request the client signed. Function URLs cannot be called
+ * on the emulator, so this stands in for what the URL would deliver; the authorizer block holds what
+ * its AWS_IAM check would report, which the API no longer trusts anyway.
+ */
+function functionUrlEvent(request: SignedRequest, caller: { account: string; arn: string; userId: string }) {
+  const url = new URL(request.url);
+  const urlId = url.hostname.split('.')[0] as string;
   return {
     version: '2.0',
     routeKey: '$default',
-    rawPath: route,
+    rawPath: url.pathname,
     rawQueryString: '',
-    headers: { 'content-type': 'application/json', host, 'x-forwarded-proto': 'https' },
+    headers: { ...request.headers, 'x-forwarded-proto': 'https' },
     requestContext: {
       accountId: caller.account,
       apiId: urlId,
@@ -266,11 +280,11 @@ function functionUrlEvent(
           principalOrgId: null,
         },
       },
-      domainName: host,
+      domainName: url.host,
       domainPrefix: urlId,
       http: {
-        method: 'POST',
-        path: route,
+        method: request.method,
+        path: url.pathname,
         protocol: 'HTTP/1.1',
         sourceIp: '127.0.0.1',
         userAgent: 'deploy:local',
@@ -281,12 +295,18 @@ function functionUrlEvent(
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
     },
-    body: JSON.stringify(body),
+    body: request.body,
     isBase64Encoded: false,
   };
 }
 
-async function cryptoApiRoundTrip(context: SmokeContext): Promise<SmokeCheck> {
+/**
+ * The crypto API as a user meets it: the real client signs each request and its sts:GetCallerIdentity
+ * proof with the emulator's credentials; the bundle verifies the proof with the emulator's STS (moto
+ * answers for the access key; it checks signatures only in its auth mode, which deploy:local does not
+ * turn on) and binds the data to that identity. A request without the proof must be refused.
+ */
+export async function cryptoApiRoundTrip(context: SmokeContext): Promise<SmokeCheck> {
   const name = context.outputs['crypto-api-function-name'];
   const config = await functionConfig(context, name);
   checkCode(context, config);
@@ -296,33 +316,56 @@ async function cryptoApiRoundTrip(context: SmokeContext): Promise<SmokeCheck> {
     arn: identity.Arn as string,
     userId: identity.UserId as string,
   };
+  let unproven = false;
+  const client = new CryptoApiClient({
+    url: `https://localsmoke0000000000000000000000.lambda-url.${context.region}.on.aws/`,
+    functionArn: runnerFunctionArn(context.region),
+    credentials: EMULATOR_CREDENTIALS,
+    stsEndpoint: context.endpoint,
+    transport: async (request) => {
+      const event = functionUrlEvent(request, caller);
+      if (unproven) {
+        for (const header of Object.keys(event.headers)) {
+          if (header.startsWith('x-secure-lambda-')) delete (event.headers as Record<string, string>)[header];
+        }
+      }
+      const response = (await invokeBundle(context, config, event)) as { statusCode?: number; body?: string };
+      return { status: response.statusCode ?? 0, body: response.body ?? '' };
+    },
+  });
   const plaintext = randomBytes(256);
-  const call = async (route: string, body: unknown) => {
-    const response = (await invokeBundle(context, config, functionUrlEvent(caller, route, body))) as {
-      statusCode?: number;
-      body?: string;
-    };
-    if (response.statusCode !== 200) {
-      throw new SmokeCheckError(
-        'crypto-api round trip',
-        `${route} answered ${response.statusCode}: ${response.body}`,
-        {
-          resources: [name],
-        },
-      );
-    }
-    return JSON.parse(response.body ?? '{}') as Record<string, string>;
+  const fail = (error: unknown) => {
+    throw new SmokeCheckError('crypto-api round trip', errorMessage(error), {
+      resources: [name],
+      cause: error,
+    });
   };
-  const { ciphertext } = await call('/encrypt', { plaintext: plaintext.toString('base64') });
-  const decrypted = await call('/decrypt', { ciphertext });
-  if (decrypted.plaintext !== plaintext.toString('base64')) {
+  const ciphertext = await client.encrypt(plaintext).catch(fail);
+  const decrypted = await client.decrypt(ciphertext).catch(fail);
+  if (!decrypted.equals(plaintext)) {
     throw new SmokeCheckError('crypto-api round trip', '/decrypt did not return what /encrypt was given', {
       resources: [name],
     });
   }
+  unproven = true;
+  const refusal = await client.encrypt(plaintext).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (!(refusal instanceof CryptoApiResponseError) || refusal.status !== 403) {
+    throw new SmokeCheckError(
+      'crypto-api round trip',
+      'a request without an identity proof was not refused with 403',
+      {
+        resources: [name],
+      },
+    );
+  }
   return {
     name: 'crypto-api round trip',
-    detail: `POST /encrypt then /decrypt of ${plaintext.length} B as ${caller.arn} (signed request context): identical`,
+    detail:
+      `POST /encrypt then /decrypt of ${plaintext.length} B through @secure-lambda/crypto-api-client as ` +
+      `${caller.arn} (STS-verified proof): identical; without the proof: ${refusal.status} ${refusal.apiCode}`,
   };
 }
 
