@@ -3,7 +3,10 @@
 // temporary directory, requires index.js, calls `handler(event, context)` once, and prints one JSON line
 // { ok, result | error, maxRssKiB, loadMs } on stdout. The event comes as JSON on stdin.
 //   node scripts/run-bundle.mjs <zip> [handlerName]
-// The environment (AWS endpoint, credentials, app settings) is the caller's.
+// The environment (AWS endpoint, credentials, app settings) is the caller's. Deadline tests set
+// SECURE_LAMBDA_REMAINING_MS (default 300000) and SECURE_LAMBDA_REMAINING_MS_STEP (default 0): the
+// context's remaining time starts there and drops by the step on every call, so the deadline falls at
+// the same point of the work on any machine instead of depending on wall-clock speed.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -19,6 +22,9 @@ try {
   const start = performance.now();
   const mod = createRequire(path.join(dir, 'index.js'))(path.join(dir, 'index.js'));
   const loadMs = performance.now() - start;
+  const remainingStart = Number(process.env.SECURE_LAMBDA_REMAINING_MS ?? 300_000);
+  const remainingStep = Number(process.env.SECURE_LAMBDA_REMAINING_MS_STEP ?? 0);
+  let remainingCalls = 0;
   const context = {
     awsRequestId: `req-${process.pid}`,
     functionName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'bundle-test',
@@ -28,7 +34,7 @@ try {
     logGroupName: '/aws/lambda/bundle-test',
     logStreamName: 'stream',
     callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => 300_000,
+    getRemainingTimeInMillis: () => Math.max(0, remainingStart - remainingStep * remainingCalls++),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

@@ -10,6 +10,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectVersionsCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
@@ -17,7 +18,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { type MotoServer, startMotoServer } from '@secure-lambda/testkit';
-import { ProcessorDefaults } from '../src/constants';
+import { FailureReason, ProcessorDefaults } from '../src/constants';
 import { encodeKeyLikeS3, s3Event, s3Record } from './support/doubles';
 
 /**
@@ -67,7 +68,11 @@ const notes: string[] = [];
 const INPUT = 'op-input';
 const OUTPUT = 'op-output';
 
-function runBundle(event: unknown, extraNodeOptions = ''): Promise<RunResult> {
+function runBundle(
+  event: unknown,
+  extraNodeOptions = '',
+  extraEnv: Readonly<Record<string, string>> = {},
+): Promise<RunResult> {
   const credentials = moto.credentials;
   const child = spawn(process.execPath, [RUNNER, ZIP], {
     cwd: APP_DIR,
@@ -84,6 +89,7 @@ function runBundle(event: unknown, extraNodeOptions = ''): Promise<RunResult> {
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_METRICS_NAMESPACE: 'ObjectProcessorBundleTest',
       NODE_OPTIONS: `--enable-source-maps ${extraNodeOptions}`.trim(),
+      ...extraEnv,
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -138,6 +144,21 @@ function esdk() {
 async function outputVersions(key: string) {
   const listed = await s3.send(new ListObjectVersionsCommand({ Bucket: OUTPUT, Prefix: key }));
   return (listed.Versions ?? []).filter((v) => v.Key === key);
+}
+
+/** Multipart uploads of the output bucket that were started and neither completed nor aborted. */
+async function openUploads() {
+  const listed = await s3.send(new ListMultipartUploadsCommand({ Bucket: OUTPUT }));
+  return listed.Uploads ?? [];
+}
+
+/** The function's JSON log lines with the given message (errors and warnings go to stderr). */
+function logLines(run: RunResult, message: string): Array<Record<string, unknown>> {
+  return `${run.output}\n${run.stderr}`
+    .split('\n')
+    .filter((line) => line.startsWith('{') && !line.includes('"_aws"'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => line.message === message);
 }
 
 /** EMF metric names the function printed, with their dimension values. */
@@ -355,5 +376,74 @@ describe('the bundled handler against moto', () => {
     notes.push(`50 MiB object: live Buffer peak (forced GC) ${(liveKiB / 1024).toFixed(1)} MiB`);
     expect(liveKiB).toBeGreaterThan(0);
     expect(liveKiB).toBeLessThan(MAX_LIVE_BUFFERS_KIB);
+  });
+});
+
+describe('[TM-AVAIL-01] the bundled handler on huge objects, against moto', () => {
+  const LIMIT = MiB;
+
+  test('[TM-AVAIL-01] the bundle refuses an object above MAX_OBJECT_BYTES before reading it: no output, Failures{ObjectTooLarge}', async () => {
+    const key = 'huge/too-large.bin';
+    const body = Buffer.concat([Buffer.from(MARKER), randomBytes(2 * LIMIT)]);
+    const written = await s3.send(new PutObjectCommand({ Bucket: INPUT, Key: key, Body: body }));
+    const limits = { MAX_OBJECT_BYTES: String(LIMIT) };
+
+    // The event as S3 sends it, then one forged by a direct invoker that understates the size.
+    const truthful = await runBundle(s3Event(recordFor(key, written, body.length)), '', limits);
+    const forged = await runBundle(s3Event(recordFor(key, written, 10)), '', limits);
+
+    for (const run of [truthful, forged]) {
+      expect(run.ok).toBe(false);
+      expect(run.error).toMatchObject({ name: 'RecordsFailedError', code: 'RECORDS_FAILED' });
+      expect(run.error?.message).toContain('(ObjectTooLarge: OBJECT_TOO_LARGE)');
+      expect(emittedMetrics(run.output)).toContainEqual({
+        name: 'Failures',
+        value: 1,
+        reason: FailureReason.OBJECT_TOO_LARGE,
+      });
+      expect(run.output).not.toContain(MARKER);
+    }
+    // Refused on the event's size without a request, and on GetObject's Content-Length before the body.
+    expect(logLines(truthful, 'Could not process the object')).toEqual([
+      expect.objectContaining({ objectBytes: body.length, maxObjectBytes: LIMIT, sizeSource: 'event' }),
+    ]);
+    expect(logLines(forged, 'Could not process the object')).toEqual([
+      expect.objectContaining({ objectBytes: body.length, maxObjectBytes: LIMIT, sizeSource: 'GetObject' }),
+    ]);
+    expect(await outputVersions(`${key}.encrypted`)).toEqual([]);
+    expect(await openUploads()).toEqual([]);
+  });
+
+  test('[TM-AVAIL-01] the bundle near its deadline aborts the multipart upload: none left, no output, DEADLINE_EXCEEDED', async () => {
+    const key = 'huge/slow.bin';
+    const body = Buffer.concat([Buffer.from(MARKER), randomBytes(12 * MiB)]);
+    const written = await s3.send(new PutObjectCommand({ Bucket: INPUT, Key: key, Body: body }));
+    const margin = ProcessorDefaults.DEADLINE_MARGIN_MS;
+    /*
+     * The context's clock drops per call, not per millisecond (scripts/run-bundle.mjs): 3 x margin when the
+     * record starts, then one call per 5 MiB part of ciphertext; the second part boundary is the first below
+     * the margin. By then more than a part has been handed to the upload, so the multipart upload exists.
+     */
+    const clock = {
+      SECURE_LAMBDA_REMAINING_MS: String(3 * margin),
+      SECURE_LAMBDA_REMAINING_MS_STEP: String(margin + 1),
+    };
+
+    const run = await runBundle(s3Event(recordFor(key, written, body.length)), '', clock);
+
+    expect(run.ok).toBe(false);
+    expect(run.error).toMatchObject({ name: 'RecordsFailedError', code: 'RECORDS_FAILED' });
+    expect(run.error?.message).toContain('(DeadlineExceeded: DEADLINE_EXCEEDED)');
+    expect(logLines(run, 'Could not process the object')).toEqual([
+      expect.objectContaining({ key, remainingMs: 3 * margin - 2 * (margin + 1), marginMs: margin }),
+    ]);
+    expect(emittedMetrics(run.output)).toContainEqual({
+      name: 'Failures',
+      value: 1,
+      reason: FailureReason.DEADLINE_EXCEEDED,
+    });
+    expect(await openUploads()).toEqual([]);
+    expect(await outputVersions(`${key}.encrypted`)).toEqual([]);
+    expect(run.output).not.toContain(MARKER);
   });
 });
