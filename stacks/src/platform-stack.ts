@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import {
   CodeSigning,
@@ -9,12 +10,14 @@ import {
 } from '@secure-lambda/constructs';
 import {
   Annotations,
+  Fn,
   LocalBackend,
   S3Backend,
   TerraformOutput,
   TerraformResource,
   TerraformStack,
   TerraformVariable,
+  Token,
 } from 'cdktf';
 import type { Construct } from 'constructs';
 import { resolveBundle } from './bundles';
@@ -27,13 +30,78 @@ import {
   type EmulatorTarget,
 } from './emulator';
 
+/** Hex SHA-256 of an environment value, as `secure-lambda` hashes what Lambda reports. */
+function valueHash(value: string): string {
+  // A literal is hashed here; a value with a token (an ARN, a name) is hashed by Terraform once known.
+  return Token.isUnresolved(value)
+    ? Fn.sha256(value)
+    : createHash('sha256').update(value, 'utf8').digest('hex');
+}
+
 /**
- * The `release` output: per function (keyed by app), its name, alias, strategy and, with CodeDeploy, the
- * application, deployment group and rollback alarms. Version 1 of the format; `secure-lambda` checks it.
+ * What a version of `fn` must be for `secure-lambda release` to promote it: the code hash and the
+ * configuration Terraform applied. Code signing covers the zip only; everything here decides what code
+ * runs (handler, runtime, environment such as NODE_OPTIONS, layers, file systems, image) or with what
+ * privilege and reach (role, key, network). Read from the function's attributes after apply, so the code
+ * hash is the one Lambda computed for the deployed object: with signing, the signed zip's hash, which
+ * nothing before apply knows. Environment values are published as hashes only: `terraform apply` prints
+ * outputs, and a value may be a secret.
+ */
+export function expectedVersion(fn: SecureFunction) {
+  const lambda = fn.function;
+  const variables = lambda.environmentInput?.variables ?? {};
+  const files = lambda.fileSystemConfigInput;
+  const image = lambda.imageConfigInput;
+  // The CLI's canonical form: the API's field names, sorted, unset fields left out.
+  const imageConfig = image
+    ? JSON.stringify(
+        Object.fromEntries(
+          (
+            [
+              ['Command', image.command],
+              ['EntryPoint', image.entryPoint],
+              ['WorkingDirectory', image.workingDirectory],
+            ] as const
+          ).filter(([, v]) => v !== undefined),
+        ),
+      )
+    : '';
+  return {
+    version: lambda.version,
+    codeSha256: lambda.codeSha256,
+    configuration: {
+      packageType: lambda.packageType,
+      runtime: lambda.runtime,
+      handler: lambda.handler,
+      role: lambda.role,
+      memorySize: lambda.memorySize,
+      timeout: lambda.timeout,
+      architectures: lambda.architectures,
+      environment: Object.fromEntries(
+        Object.entries(variables).map(([name, value]) => [name, valueHash(value)]),
+      ),
+      kmsKeyArn: lambda.kmsKeyArn,
+      layers: lambda.layers,
+      tracingMode: lambda.tracingConfig.mode,
+      subnetIds: lambda.vpcConfig.subnetIds,
+      securityGroupIds: lambda.vpcConfig.securityGroupIds,
+      ephemeralStorageMb: lambda.ephemeralStorage.size,
+      fileSystems: files ? [`${files.arn} at ${files.localMountPath}`] : [],
+      imageConfig: imageConfig === '{}' ? '' : imageConfig,
+      signingProfileVersionArn: lambda.signingProfileVersionArn,
+      signingJobArn: lambda.signingJobArn,
+    },
+  };
+}
+
+/**
+ * The `release` output: per function (keyed by app), its name, alias, strategy, with CodeDeploy the
+ * application, deployment group and rollback alarms, and what a version must be to be released
+ * (`expected`). Version 2 of the format (1 had no `expected`); `secure-lambda` checks it.
  */
 export function releaseManifest(env: EnvironmentConfig, functions: readonly SecureFunction[]) {
   return {
-    format: 1,
+    format: 2,
     region: env.region,
     accountId: env.accountId,
     functions: Object.fromEntries(
@@ -60,6 +128,7 @@ export function releaseManifest(env: EnvironmentConfig, functions: readonly Secu
                 },
               }
             : {}),
+          expected: expectedVersion(fn),
         },
       ]),
     ),

@@ -86,7 +86,7 @@ describe('PlatformStack', () => {
         >;
       };
     const dev = release(environments.dev);
-    expect(dev.format).toBe(1);
+    expect(dev.format).toBe(2);
     expect(dev.region).toBe('eu-west-1');
     expect(Object.keys(dev.functions).sort()).toEqual(['crypto-api', 'object-processor']);
     for (const fn of Object.values(dev.functions)) {

@@ -15,7 +15,9 @@ import {
   type AliasConfiguration,
   DeleteFunctionCommand,
   GetAliasCommand,
+  GetFunctionConfigurationCommand,
   LambdaClient,
+  type FunctionConfiguration as LambdaConfiguration,
   ListAliasesCommand,
   ListVersionsByFunctionCommand,
   UpdateAliasCommand,
@@ -24,6 +26,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { AliasNotFoundError, FunctionNotFoundError, toCliError } from './errors';
 import type { AliasView, DeploymentStatus, DeploymentView, LifecycleEventView, ReleasePort } from './port';
+import { environmentValueHash, type VersionView } from './verify';
 
 /** Attempts per call, with the SDK's adaptive retry (client-side rate limiting plus backoff) on throttling. */
 export const MAX_ATTEMPTS = 6;
@@ -65,6 +68,62 @@ function aliasView(alias: AliasConfiguration): AliasView {
     version: alias.FunctionVersion ?? '',
     weights: { ...(alias.RoutingConfig?.AdditionalVersionWeights ?? {}) },
     description: alias.Description ?? '',
+  };
+}
+
+/** Lambda's defaults for what a configuration leaves out. */
+const LAMBDA_DEFAULTS = {
+  ARCHITECTURE: 'x86_64',
+  EPHEMERAL_STORAGE_MB: 512,
+  TRACING: 'PassThrough',
+} as const;
+
+/** JSON with sorted keys, so two equal image configurations compare equal whatever their key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * GetFunctionConfiguration's answer in the manifest's form. Environment values are replaced by their
+ * hashes here, at the boundary, so the plaintext goes no further than this function.
+ */
+export function versionView(config: LambdaConfiguration): VersionView {
+  const variables = config.Environment?.Variables ?? {};
+  const image = config.ImageConfigResponse?.ImageConfig;
+  return {
+    version: config.Version ?? '',
+    codeSha256: config.CodeSha256 ?? '',
+    configuration: {
+      packageType: config.PackageType ?? 'Zip',
+      runtime: config.Runtime ?? '',
+      handler: config.Handler ?? '',
+      role: config.Role ?? '',
+      memorySize: config.MemorySize ?? 0,
+      timeout: config.Timeout ?? 0,
+      architectures: config.Architectures?.length
+        ? [...config.Architectures]
+        : [LAMBDA_DEFAULTS.ARCHITECTURE],
+      environment: Object.fromEntries(
+        Object.entries(variables).map(([name, value]) => [name, environmentValueHash(value)]),
+      ),
+      kmsKeyArn: config.KMSKeyArn ?? '',
+      layers: (config.Layers ?? []).map((layer) => layer.Arn ?? ''),
+      tracingMode: config.TracingConfig?.Mode ?? LAMBDA_DEFAULTS.TRACING,
+      subnetIds: [...(config.VpcConfig?.SubnetIds ?? [])],
+      securityGroupIds: [...(config.VpcConfig?.SecurityGroupIds ?? [])],
+      ephemeralStorageMb: config.EphemeralStorage?.Size ?? LAMBDA_DEFAULTS.EPHEMERAL_STORAGE_MB,
+      fileSystems: (config.FileSystemConfigs ?? []).map((fs) => `${fs.Arn} at ${fs.LocalMountPath}`),
+      imageConfig: image && Object.keys(image).length > 0 ? canonical(image) : '',
+      signingProfileVersionArn: config.SigningProfileVersionArn ?? '',
+      signingJobArn: config.SigningJobArn ?? '',
+    },
   };
 }
 
@@ -175,6 +234,18 @@ export function awsPort(options: AwsPortOptions): ReleasePort & { destroy(): voi
       const step = `delete ${functionName}:${version}`;
       try {
         await lambda.send(new DeleteFunctionCommand({ FunctionName: functionName, Qualifier: version }));
+      } catch (error) {
+        throw toCliError(error, step, functionMissing(step, functionName));
+      }
+    },
+    async getVersion(functionName, version) {
+      const step = `read ${functionName}:${version}`;
+      try {
+        return versionView(
+          await lambda.send(
+            new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: version }),
+          ),
+        );
       } catch (error) {
         throw toCliError(error, step, functionMissing(step, functionName));
       }

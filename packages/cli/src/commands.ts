@@ -3,10 +3,12 @@ import {
   NoPreviousVersionError,
   NothingToReleaseError,
   UsageError,
+  VersionNotVerifiedError,
 } from './errors';
 import type { ReleaseManifest, ReleaseTarget } from './manifest';
 import type { AliasView, ReleasePort } from './port';
 import { formatRecord, parseRecord } from './record';
+import { differences } from './verify';
 import { type WaitOptions, waitForDeployment } from './wait';
 
 export interface CommandContext {
@@ -29,6 +31,18 @@ async function activeDeploymentOf(port: ReleasePort, target: ReleaseTarget): Pro
 /** Published versions of a function, newest last. */
 function newestOf(versions: readonly string[]): string | undefined {
   return versions[versions.length - 1];
+}
+
+/**
+ * How `version` differs from what the stack deployed (`target.expected`): its code hash and everything
+ * in its configuration that decides what code runs or with what privilege. Empty means verified.
+ */
+export async function verifyVersion(
+  port: ReleasePort,
+  target: ReleaseTarget,
+  version: string,
+): Promise<string[]> {
+  return differences(target.expected, await port.getVersion(target.functionName, version));
 }
 
 /** The AppSpec CodeDeploy needs to shift `alias` from one version to another (and run the hooks). */
@@ -78,8 +92,9 @@ interface PlannedRelease {
 /**
  * `secure-lambda release`: moves each selected function's alias to its newest published version, at once
  * or through a CodeDeploy deployment, after recording the version it replaces in the alias description.
- * Everything is checked before anything changes: a deployment in progress or (with one function) nothing
- * to release stops the command with nothing done.
+ * Everything is checked before anything changes: a deployment in progress, (with one function) nothing
+ * to release, or a version that is not what the stack deployed (`VersionNotVerifiedError`: another code
+ * hash, or a changed environment, layer, handler, runtime, role, ...) stops the command with nothing done.
  */
 export async function release(
   context: CommandContext,
@@ -103,6 +118,11 @@ export async function release(
       log(`${target.id}: nothing to release (${target.alias} is on version ${alias.version}, the newest)`);
       continue;
     }
+    // Code signing covers the zip, not the configuration: a version published by hand with, say,
+    // NODE_OPTIONS=--import=data:... runs unsigned code before the handler. Only a version identical to
+    // what Terraform applied is promoted.
+    const found = await verifyVersion(port, target, next);
+    if (found.length > 0) throw new VersionNotVerifiedError(target.functionName, next, found);
     planned.push({ target, alias, next });
   }
   if (planned.length === 0) {
@@ -264,6 +284,10 @@ export interface FunctionStatus {
   readonly alarms: Readonly<Record<string, string>>;
   /** Why the alarm states could not be read (they are then missing from `alarms`), or null. */
   readonly alarmError: string | null;
+  /** Whether the version `live` serves is what the stack deployed (code hash and configuration). */
+  readonly verified: boolean;
+  /** How it differs, when it is not (environment variables by name only). */
+  readonly differences: readonly string[];
 }
 
 /** `secure-lambda status`: what each function's alias serves, what could be released, and CodeDeploy's view. */
@@ -293,6 +317,7 @@ export async function status(
         alarmError = (error as Error).message;
       }
     }
+    const found = await verifyVersion(port, target, alias.version);
     const { strategy } = target;
     rows.push({
       id: target.id,
@@ -314,6 +339,8 @@ export async function status(
       deployment,
       alarms,
       alarmError,
+      verified: found.length === 0,
+      differences: found,
     });
   }
   return rows;
@@ -321,13 +348,14 @@ export async function status(
 
 /** A readable table of `status` rows. */
 export function formatStatus(rows: readonly FunctionStatus[]): string {
-  const header = ['function', 'strategy', 'live', 'newest', 'previous', 'deployment', 'alarms'];
+  const header = ['function', 'strategy', 'live', 'verified', 'newest', 'previous', 'deployment', 'alarms'];
   const lines = rows.map((r) => [
     r.id,
     r.strategy,
     `${r.aliasVersion}${Object.entries(r.weights)
       .map(([v, w]) => ` (+${v}: ${Math.round(w * 100)}%)`)
       .join('')}`,
+    r.verified ? 'yes' : `NO: ${r.differences.join('; ')}`,
     r.newestVersion ?? '-',
     r.previousVersion ?? '-',
     r.deployment ? `${r.deployment.id} ${r.deployment.status}` : '-',

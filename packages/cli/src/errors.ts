@@ -11,6 +11,7 @@ export const CliErrorCode = {
   ACCESS_DENIED: 'ACCESS_DENIED',
   THROTTLED: 'THROTTLED',
   ROLLED_BACK: 'ROLLED_BACK',
+  VERSION_NOT_VERIFIED: 'VERSION_NOT_VERIFIED',
   AWS_FAILURE: 'AWS_FAILURE',
 } as const;
 
@@ -107,9 +108,10 @@ export class AccessDeniedError extends CliError {
       CliErrorCode.ACCESS_DENIED,
       step,
       `access denied (${detail}). The caller needs the release permissions on this function: lambda:GetAlias, ` +
-        'lambda:UpdateAlias, lambda:ListVersionsByFunction, lambda:ListAliases (and lambda:DeleteFunction to ' +
+        'lambda:UpdateAlias, lambda:ListVersionsByFunction, lambda:ListAliases, lambda:GetFunctionConfiguration ' +
+        '(to verify a version before it is released), and lambda:DeleteFunction to ' +
         'prune; codedeploy:CreateDeployment, GetDeployment, ListDeployments, StopDeployment and ' +
-        'cloudwatch:DescribeAlarms for CodeDeploy releases).',
+        'cloudwatch:DescribeAlarms for CodeDeploy releases.',
       options,
     );
   }
@@ -148,6 +150,32 @@ export class ReleaseRolledBackError extends CliError {
     );
     this.deploymentId = deploymentId;
     this.culprits = { alarms: why.alarms, hooks: why.hooks };
+  }
+}
+
+/**
+ * A version that is not what the stack deployed: another code hash, or a configuration that changes what
+ * code runs or with what privilege (environment, layers, handler, runtime, role, ...). Code signing does
+ * not cover configuration, so this is the check that does. `differences` names each one; environment
+ * variables by name only, never by value.
+ */
+export class VersionNotVerifiedError extends CliError {
+  readonly functionName: string;
+  readonly version: string;
+  readonly differences: readonly string[];
+
+  constructor(functionName: string, version: string, differences: readonly string[]) {
+    super(
+      CliErrorCode.VERSION_NOT_VERIFIED,
+      `release ${functionName}`,
+      `refused version ${version} of ${functionName}: it is not what the stack deployed (${differences.join('; ')}). ` +
+        'Nothing was changed. Publish versions only by deploying the stack (cdktf deploy), which puts back the ' +
+        `configuration it declares; if nobody meant to publish version ${version}, treat it as an incident: ` +
+        "CloudTrail's UpdateFunctionConfiguration, UpdateFunctionCode and PublishVersion events name who did.",
+    );
+    this.functionName = functionName;
+    this.version = version;
+    this.differences = differences;
   }
 }
 

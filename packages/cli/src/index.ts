@@ -2,7 +2,7 @@
  * `@secure-lambda/cli`: the `secure-lambda` command (release, rollback, status, prune) and its parts, for
  * scripts that want them as functions.
  */
-export { ACTIVE_STATUSES, type AwsPortOptions, awsPort, MAX_ATTEMPTS } from './aws-port';
+export { ACTIVE_STATUSES, type AwsPortOptions, awsPort, MAX_ATTEMPTS, versionView } from './aws-port';
 export { parseArgs, run } from './cli';
 export {
   appSpecFor,
@@ -16,6 +16,7 @@ export {
   release,
   rollback,
   status,
+  verifyVersion,
 } from './commands';
 export {
   AccessDeniedError,
@@ -34,8 +35,12 @@ export {
   ThrottledError,
   toCliError,
   UsageError,
+  VersionNotVerifiedError,
 } from './errors';
 export {
+  type ExpectedVersion,
+  type FunctionConfiguration,
+  MANIFEST_FORMAT,
   parseManifest,
   type ReleaseManifest,
   type ReleaseTarget,
@@ -44,4 +49,5 @@ export {
 } from './manifest';
 export type { AliasView, DeploymentStatus, DeploymentView, LifecycleEventView, ReleasePort } from './port';
 export { formatRecord, parseRecord, type ReleaseRecord } from './record';
+export { differences, environmentValueHash, type VersionView } from './verify';
 export { trafficTo, type WaitOptions, waitForDeployment } from './wait';

@@ -1,3 +1,5 @@
+import type { VersionView } from './verify';
+
 /**
  * What the commands need from AWS, as one narrow interface. `aws-port.ts` implements it with the SDK v3
  * clients; tests of the wait and rollback logic implement it with a double (the emulator does not shift
@@ -56,6 +58,11 @@ export interface ReleasePort {
     },
   ): Promise<void>;
   deleteVersion(functionName: string, version: string): Promise<void>;
+  /**
+   * One published version's code hash and configuration. Environment values are hashed as they are read
+   * (see `environmentValueHash`): implementations never return them.
+   */
+  getVersion(functionName: string, version: string): Promise<VersionView>;
   /** ARN of the caller, for the release record. */
   callerArn(): Promise<string>;
   createDeployment(input: {

@@ -11,6 +11,34 @@ import { parseManifest, selectFunctions } from '../src/manifest';
 import { formatRecord, MAX_DESCRIPTION, parseRecord } from '../src/record';
 
 const CLI = path.join(__dirname, '..', 'src', 'cli.ts');
+/**
+ * A function's `expected` block as `terraform output -json` prints it: attributes that are not set
+ * (layers, signing on an unsigned function) come out as null.
+ */
+const RAW_EXPECTED = {
+  version: '7',
+  codeSha256: 'Y4NtrjEioGP0yDQGG2m0LZfY4cwvatbGU/fgnXQQz28=',
+  configuration: {
+    packageType: 'Zip',
+    runtime: 'nodejs22.x',
+    handler: 'index.handler',
+    role: 'arn:aws:iam::111111111111:role/secure-lambda-dev-crypto-api-role',
+    memorySize: 256,
+    timeout: 30,
+    architectures: ['arm64'],
+    environment: { NODE_OPTIONS: 'a'.repeat(64) },
+    kmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/k',
+    layers: null,
+    tracingMode: 'Active',
+    subnetIds: ['subnet-a', 'subnet-b'],
+    securityGroupIds: ['sg-1'],
+    ephemeralStorageMb: 512,
+    fileSystems: [],
+    imageConfig: '',
+    signingProfileVersionArn: null,
+    signingJobArn: null,
+  },
+};
 const dir = mkdtempSync(path.join(os.tmpdir(), 'secure-lambda-cli-'));
 const OUTPUTS = path.join(dir, 'outputs.json');
 writeFileSync(
@@ -18,7 +46,7 @@ writeFileSync(
   JSON.stringify({
     release: {
       value: {
-        format: 1,
+        format: 2,
         region: 'eu-west-1',
         accountId: '111111111111',
         functions: {
@@ -26,6 +54,7 @@ writeFileSync(
             functionName: 'secure-lambda-dev-crypto-api',
             alias: 'live',
             strategy: { type: 'all-at-once' },
+            expected: RAW_EXPECTED,
           },
         },
       },
@@ -85,20 +114,81 @@ describe('stack outputs', () => {
     );
   });
 
-  test('an outputs file of another format is refused', () => {
+  test('an outputs file of another format is refused; format 1 could not be verified', () => {
     expect(() =>
-      parseManifest('s', { release: { value: { format: 2, region: 'x', functions: {} } } }),
-    ).toThrow(/has format 2; this CLI reads format 1/);
+      parseManifest('s', { release: { value: { format: 1, region: 'x', functions: {} } } }),
+    ).toThrow(/has format 1; this CLI reads format 2\. .*a release from it could not be verified/);
     expect(() => parseManifest('s', { other: { value: 1 } })).toThrow(/no "release" output/);
+  });
+
+  const withExpected = (expected: unknown) => ({
+    release: {
+      value: {
+        format: 2,
+        region: 'eu-west-1',
+        functions: {
+          a: { functionName: 'dev-a', alias: 'live', strategy: { type: 'all-at-once' }, expected },
+        },
+      },
+    },
+  });
+
+  test('[TM-SIGN-01] the expected code hash and configuration are read strictly; unset attributes read as none', () => {
+    const [fn] = parseManifest('dev', withExpected(RAW_EXPECTED)).functions;
+    expect(fn?.expected).toEqual({
+      ...RAW_EXPECTED,
+      configuration: {
+        ...RAW_EXPECTED.configuration,
+        layers: [],
+        signingProfileVersionArn: '',
+        signingJobArn: '',
+      },
+    });
+  });
+
+  test.each([
+    ['no expected block', undefined, /function a in the "release" output of dev: expected\.is missing/],
+    [
+      'a hex code hash',
+      { ...RAW_EXPECTED, codeSha256: 'ab'.repeat(32) },
+      /codeSha256 is not a base64 SHA-256/,
+    ],
+    [
+      'an environment value instead of its hash',
+      { ...RAW_EXPECTED, configuration: { ...RAW_EXPECTED.configuration, environment: { A: 'x' } } },
+      /environment\.A is not a hex SHA-256/,
+    ],
+    [
+      'layers that are not a list',
+      { ...RAW_EXPECTED, configuration: { ...RAW_EXPECTED.configuration, layers: 'arn:layer' } },
+      /layers is not a list of strings/,
+    ],
+    [
+      'no role',
+      { ...RAW_EXPECTED, configuration: { ...RAW_EXPECTED.configuration, role: null } },
+      /role is missing/,
+    ],
+  ])('[TM-SIGN-01] %s is refused (OUTPUTS_MISSING)', (_name, expected, message) => {
+    expect(() => parseManifest('dev', withExpected(expected))).toThrow(message);
+    expect(() => parseManifest('dev', withExpected(expected))).toThrow(
+      expect.objectContaining({ code: CliErrorCode.OUTPUTS_MISSING }),
+    );
   });
 
   test('functions are selected by app id or function name; an unknown one lists the known ones', () => {
     const manifest = parseManifest('dev', {
       release: {
         value: {
-          format: 1,
+          format: 2,
           region: 'eu-west-1',
-          functions: { a: { functionName: 'dev-a', alias: 'live', strategy: { type: 'all-at-once' } } },
+          functions: {
+            a: {
+              functionName: 'dev-a',
+              alias: 'live',
+              strategy: { type: 'all-at-once' },
+              expected: RAW_EXPECTED,
+            },
+          },
         },
       },
     });

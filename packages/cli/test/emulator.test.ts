@@ -9,7 +9,6 @@ import {
   CreateDeploymentGroupCommand,
   GetDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
   CreateAliasCommand,
   CreateFunctionCommand,
@@ -19,7 +18,7 @@ import {
   PublishVersionCommand,
   UpdateFunctionCodeCommand,
 } from '@aws-sdk/client-lambda';
-import { type MotoServer, startMotoServer } from '@secure-lambda/testkit';
+import { MOTO_ACCOUNT_ID, type MotoServer, startMotoServer } from '@secure-lambda/testkit';
 import { awsPort } from '../src/aws-port';
 import { appSpecFor, prune, release, rollback, status } from '../src/commands';
 import {
@@ -31,13 +30,17 @@ import {
 } from '../src/errors';
 import type { ReleaseManifest, ReleaseTarget } from '../src/manifest';
 import { parseRecord } from '../src/record';
-import { tinyZip } from './support';
+import { createLambdaRole, expectedFor, tinyZip } from './support';
 
 const REGION = 'eu-west-1';
 let moto: MotoServer;
 let lambda: LambdaClient;
 let port: ReturnType<typeof awsPort>;
 let roleArn: string;
+/** moto's ARN for the role beforeAll creates; the targets' expectations name it before it exists. */
+const ROLE_ARN = `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/fn-role`;
+/** The code of version `v` of a function made by functionWithVersions. */
+const codeOf = (v: number) => tinyZip(`exports.handler = async () => ${v};`);
 const lines: string[] = [];
 const log = (line: string) => lines.push(line);
 const FIXED_NOW = () => new Date('2026-11-29T12:00:00.000Z');
@@ -49,7 +52,7 @@ async function functionWithVersions(name: string, versions: number): Promise<voi
       Runtime: 'nodejs22.x',
       Role: roleArn,
       Handler: 'index.handler',
-      Code: { ZipFile: tinyZip('exports.handler = async () => 1;') },
+      Code: { ZipFile: codeOf(1) },
     }),
   );
   for (let v = 1; v <= versions; v += 1) {
@@ -57,7 +60,7 @@ async function functionWithVersions(name: string, versions: number): Promise<voi
       await lambda.send(
         new UpdateFunctionCodeCommand({
           FunctionName: name,
-          ZipFile: tinyZip(`exports.handler = async () => ${v};`),
+          ZipFile: codeOf(v),
         }),
       );
     }
@@ -66,8 +69,16 @@ async function functionWithVersions(name: string, versions: number): Promise<voi
   await lambda.send(new CreateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '1' }));
 }
 
-function target(id: string, extra: Partial<ReleaseTarget> = {}): ReleaseTarget {
-  return { id, functionName: `stack-${id}`, alias: 'live', strategy: { type: 'all-at-once' }, ...extra };
+/** A function of a stack whose last deployment published version `versions` (the newest). */
+function target(id: string, versions: number, extra: Partial<ReleaseTarget> = {}): ReleaseTarget {
+  return {
+    id,
+    functionName: `stack-${id}`,
+    alias: 'live',
+    strategy: { type: 'all-at-once' },
+    expected: expectedFor(String(versions), codeOf(versions), { role: ROLE_ARN }),
+    ...extra,
+  };
 }
 
 function manifest(...functions: ReleaseTarget[]): ReleaseManifest {
@@ -82,22 +93,8 @@ beforeAll(async () => {
   moto = await startMotoServer({ region: REGION });
   const common = { endpoint: moto.endpoint, region: REGION, credentials: moto.credentials };
   lambda = new LambdaClient(common);
-  const iam = new IAMClient({ ...common, credentials: moto.credentials });
-  roleArn =
-    (
-      await iam.send(
-        new CreateRoleCommand({
-          RoleName: 'fn-role',
-          AssumeRolePolicyDocument: JSON.stringify({
-            Version: '2012-10-17',
-            Statement: [
-              { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
-            ],
-          }),
-        }),
-      )
-    ).Role?.Arn ?? '';
-  iam.destroy();
+  roleArn = await createLambdaRole(common, 'fn-role');
+  if (roleArn !== ROLE_ARN) throw new Error(`moto named the role ${roleArn}, not ${ROLE_ARN}`);
   port = awsPort({ region: REGION, endpoint: moto.endpoint, credentials: moto.credentials });
 }, 60_000);
 
@@ -112,7 +109,7 @@ beforeEach(() => {
 });
 
 describe('all-at-once release, rollback and status (moto over HTTP)', () => {
-  const api = target('api');
+  const api = target('api', 3);
 
   beforeAll(async () => {
     await functionWithVersions(api.functionName, 3);
@@ -171,7 +168,7 @@ describe('all-at-once release, rollback and status (moto over HTTP)', () => {
   });
 
   test('rollback of a function never released with the CLI says there is no previous version', async () => {
-    const fresh = target('fresh');
+    const fresh = target('fresh', 2);
     await functionWithVersions(fresh.functionName, 2);
     await expect(rollback({ port, log }, [fresh])).rejects.toMatchObject({
       code: CliErrorCode.NO_PREVIOUS_VERSION,
@@ -183,7 +180,7 @@ describe('all-at-once release, rollback and status (moto over HTTP)', () => {
   });
 
   test('a missing function or alias is a typed error naming the step', async () => {
-    const ghost = target('ghost');
+    const ghost = target('ghost', 1);
     const attempt = release({ port, log }, manifest(ghost), [ghost]);
     await expect(attempt).rejects.toThrow(AliasNotFoundError);
     await expect(release({ port, log }, manifest(ghost), [ghost])).rejects.toThrow(
@@ -193,7 +190,7 @@ describe('all-at-once release, rollback and status (moto over HTTP)', () => {
 });
 
 describe('prune (moto over HTTP)', () => {
-  const worker = target('worker');
+  const worker = target('worker', 5);
 
   beforeAll(async () => {
     await functionWithVersions(worker.functionName, 5);
@@ -231,7 +228,7 @@ describe('prune (moto over HTTP)', () => {
 });
 
 describe('canary release through CodeDeploy (moto over HTTP)', () => {
-  const canary = target('payments', {
+  const canary = target('payments', 2, {
     strategy: { type: 'canary', percent: 10, minutes: 5 },
     codedeploy: {
       application: 'stack-payments',

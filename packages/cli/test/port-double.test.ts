@@ -8,7 +8,14 @@ import { CliErrorCode, ReleaseRolledBackError } from '../src/errors';
 import type { ReleaseManifest, ReleaseTarget } from '../src/manifest';
 import type { AliasView, DeploymentView, LifecycleEventView, ReleasePort } from '../src/port';
 import { formatRecord } from '../src/record';
+import type { VersionView } from '../src/verify';
 import { trafficTo, waitForDeployment } from '../src/wait';
+import { expectedFor, tinyZip } from './support';
+
+/** What the stack deployed; every version the double reports is identical to it (verified). */
+const EXPECTED = expectedFor('5', tinyZip('exports.handler = async () => 5;'), {
+  role: 'arn:aws:iam::111111111111:role/prod-api-role',
+});
 
 /** One poll's worth of state: what CodeDeploy, the alias, the alarms and the hooks report. */
 interface Frame {
@@ -51,6 +58,9 @@ class PortDouble implements ReleasePort {
       ...(change.version ? { version: change.version } : {}),
       ...(change.description ? { description: change.description } : {}),
     };
+  }
+  async getVersion(_fn: string, version: string): Promise<VersionView> {
+    return { version, codeSha256: EXPECTED.codeSha256, configuration: EXPECTED.configuration };
   }
   async deleteVersion(_fn: string, version: string) {
     this.calls.push(`deleteVersion ${version}`);
@@ -104,6 +114,7 @@ const canary: ReleaseTarget = {
     deploymentGroup: 'prod-api',
     alarms: [ERRORS_ALARM, THROTTLES_ALARM],
   },
+  expected: EXPECTED,
 };
 const manifest: ReleaseManifest = {
   stack: 'prod',
