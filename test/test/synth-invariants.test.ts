@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { isAllowedEnvironmentVariable, isCodeLoadingVariable } from '@secure-lambda/review';
 import {
   allResources,
   type Block,
@@ -93,6 +95,83 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s', (_name, stack) => {
         'Throttles',
       ]);
       for (const [, alarm] of alarms) expect((alarm.alarm_actions as string[]).length).toBeGreaterThan(0);
+    }
+  });
+
+  test('[TM-SIGN-01] no function has a layer: every line of code it runs is in its signed zip', () => {
+    for (const [address, fn] of resourcesOf(stack, 'aws_lambda_function')) {
+      expect({ address, layers: fn.layers ?? [] }).toEqual({ address, layers: [] });
+    }
+  });
+
+  test('[TM-SIGN-01] code-loading variables (NODE_OPTIONS, NODE_PATH, AWS_LAMBDA_EXEC_WRAPPER, LD_PRELOAD, ...) only with allow-listed values', () => {
+    const functions = resourcesOf(stack, 'aws_lambda_function');
+    let codeLoading = 0;
+    for (const [address, fn] of functions) {
+      const variables = ((fn.environment as Block | undefined)?.variables ?? {}) as Record<string, unknown>;
+      for (const [name, value] of Object.entries(variables)) {
+        if (!isCodeLoadingVariable(name)) continue;
+        codeLoading += 1;
+        // A template (`${...}`) is known only at apply: it can never match an allow-listed value.
+        const allowed = typeof value === 'string' && isAllowedEnvironmentVariable(name, value);
+        expect({ address, name, allowed }).toEqual({ address, name, allowed: true });
+      }
+    }
+    // The stacks set NODE_OPTIONS=--enable-source-maps on every function: the check has something to hold.
+    expect(codeLoading).toBeGreaterThanOrEqual(functions.length);
+  });
+
+  test('[TM-SIGN-01] the release output says what each released function must be: its own applied code hash and configuration', () => {
+    const release = (stack.json.output?.release as Block | undefined)?.value as {
+      format: number;
+      functions: Record<string, { functionName: string; expected: Block }>;
+    };
+    expect(release.format).toBe(2);
+    const byName = new Map(
+      resourcesOf(stack, 'aws_lambda_function').map(([address, fn]) => [
+        `\${${address}.function_name}`,
+        [address, fn] as const,
+      ]),
+    );
+    expect(Object.keys(release.functions).length).toBeGreaterThan(0);
+    for (const [id, entry] of Object.entries(release.functions)) {
+      const found = byName.get(entry.functionName);
+      expect({ id, found: found !== undefined }).toEqual({ id, found: true });
+      const [address, fn] = found as readonly [string, Block];
+      const attribute = (name: string) => `\${${address}.${name}}`;
+      const configuration = entry.expected.configuration as Block;
+      // After apply, from the function itself: with signing, the hash of the signed object Lambda holds.
+      expect(entry.expected).toMatchObject({
+        version: attribute('version'),
+        codeSha256: attribute('code_sha256'),
+      });
+      expect(configuration).toMatchObject({
+        packageType: attribute('package_type'),
+        runtime: attribute('runtime'),
+        handler: attribute('handler'),
+        role: attribute('role'),
+        memorySize: attribute('memory_size'),
+        timeout: attribute('timeout'),
+        architectures: attribute('architectures'),
+        kmsKeyArn: attribute('kms_key_arn'),
+        layers: attribute('layers'),
+        tracingMode: attribute('tracing_config[0].mode'),
+        ephemeralStorageMb: attribute('ephemeral_storage[0].size'),
+        signingProfileVersionArn: attribute('signing_profile_version_arn'),
+        signingJobArn: attribute('signing_job_arn'),
+        fileSystems: [],
+        imageConfig: '',
+      });
+      // Every variable, by name, with a hash of its value: never the value itself.
+      const variables = ((fn.environment as Block | undefined)?.variables ?? {}) as Record<string, string>;
+      const hashes = configuration.environment as Record<string, string>;
+      expect(Object.keys(hashes).sort()).toEqual(Object.keys(variables).sort());
+      for (const [name, value] of Object.entries(variables)) {
+        const expected = value.includes('${')
+          ? `\${sha256(${value.slice(2, -1)})}`
+          : createHash('sha256').update(value, 'utf8').digest('hex');
+        expect({ name, hash: hashes[name] }).toEqual({ name, hash: expected });
+      }
     }
   });
 

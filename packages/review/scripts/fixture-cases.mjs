@@ -495,6 +495,34 @@ const lambdaCases = [
     changes: ['aws_lambda_function.api', 'aws_lambda_alias.live'],
   },
   {
+    name: 'lambda-code-loading-env',
+    description:
+      'NODE_OPTIONS=--import=data:text/javascript,... is added: code runs before the handler, outside the signed zip',
+    mutate: (c) =>
+      (api(c).environment = [
+        {
+          variables: {
+            MODE: 'prod',
+            NODE_OPTIONS: "--import=data:text/javascript,process.stdout.write('injected')",
+          },
+        },
+      ]),
+    changes: ['aws_lambda_function.api', 'aws_lambda_alias.live'],
+  },
+  {
+    name: 'lambda-layer-added',
+    description: 'a layer is added: its files load from /opt, outside the signed zip',
+    mutate: (c) => (api(c).layers = [`arn:aws:lambda:${REGION}:${ACCOUNT}:layer:shared-helpers:3`]),
+    changes: ['aws_lambda_function.api', 'aws_lambda_alias.live'],
+  },
+  {
+    name: 'lambda-env-allowed-code-loading',
+    description: 'benign: NODE_OPTIONS=--enable-source-maps (the allow-listed value) is added',
+    mutate: (c) =>
+      (api(c).environment = [{ variables: { MODE: 'prod', NODE_OPTIONS: '--enable-source-maps' } }]),
+    changes: ['aws_lambda_function.api', 'aws_lambda_alias.live'],
+  },
+  {
     name: 'lambda-permission-public',
     description: 'the invoke permission is granted to principal "*"',
     mutate: (c) => (c.resource.aws_lambda_permission.s3.principal = '*'),

@@ -62,4 +62,11 @@ export {
   reviewPlans,
 } from './review';
 export { RULE_IDS, RULES, type RuleId, type RuleInfo } from './rules/catalog';
+export {
+  ALLOWED_CODE_LOADING_VALUES,
+  CODE_LOADING_PREFIXES,
+  CODE_LOADING_VARIABLES,
+  isAllowedEnvironmentVariable,
+  isCodeLoadingVariable,
+} from './rules/code-loading';
 export { isDeprecatedRuntime, runtimeVersion } from './rules/lambda';

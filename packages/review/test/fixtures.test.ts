@@ -6,8 +6,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SEVERITY_RANK } from '../src/constants';
+import { parsePlan } from '../src/plan';
+import { reviewPlan } from '../src/review';
 import { RULE_IDS } from '../src/rules/catalog';
-import { brief, PACKAGE_DIR, planPath, readManifest, reviewFixture } from './helpers';
+import { brief, PACKAGE_DIR, planPath, readManifest, reviewFixture, SHIPPED_DIR } from './helpers';
 
 /** `severity rule address` of every finding each case must produce. */
 const EXPECTED: Record<string, readonly string[]> = {
@@ -115,6 +117,16 @@ const EXPECTED: Record<string, readonly string[]> = {
   'lambda-permission-unscoped': ['medium iam.lambda-permission-unscoped aws_lambda_permission.s3'],
   'lambda-alias-moved': ['info lambda.alias-changed aws_lambda_alias.live'],
   'lambda-benign': ['info lambda.alias-changed aws_lambda_alias.live'],
+  // [TM-SIGN-01] code that runs outside the signed zip
+  'lambda-code-loading-env': [
+    'high lambda.code-loading-config aws_lambda_function.api',
+    'info lambda.alias-changed aws_lambda_alias.live',
+  ],
+  'lambda-layer-added': [
+    'high lambda.code-loading-config aws_lambda_function.api',
+    'info lambda.alias-changed aws_lambda_alias.live',
+  ],
+  'lambda-env-allowed-code-loading': ['info lambda.alias-changed aws_lambda_alias.live'],
   'lambda-mixed': [
     'high lambda.url-public aws_lambda_function_url.api',
     'medium lambda.concurrency-removed aws_lambda_function.api',
@@ -153,7 +165,13 @@ describe('plan fixtures made by terraform (scripts/make-fixtures.mjs)', () => {
   });
 
   test('benign changes (tags, descriptions, memory, a new scoped role) give nothing above info', () => {
-    for (const name of ['iam-benign', 'iam-new-role-scoped', 'net-benign', 'lambda-benign']) {
+    for (const name of [
+      'iam-benign',
+      'iam-new-role-scoped',
+      'net-benign',
+      'lambda-benign',
+      'lambda-env-allowed-code-loading',
+    ]) {
       const worst = reviewFixture(planPath(name)).filter(
         (f) => SEVERITY_RANK[f.severity] > SEVERITY_RANK.info,
       );
@@ -206,6 +224,50 @@ describe('what the findings say', () => {
     expect(reviewFixture(planPath('data-bucket-destroyed')).map((f) => f.address)).toEqual([
       'aws_s3_bucket.logs',
     ]);
+  });
+});
+
+describe('[TM-SIGN-01] code loaded outside the signed zip', () => {
+  test('[TM-SIGN-01] an added NODE_OPTIONS=--import=data:... is high, named without its value', () => {
+    const [finding] = reviewFixture(planPath('lambda-code-loading-env')).filter(
+      (f) => f.rule === 'lambda.code-loading-config',
+    );
+    expect(finding?.severity).toBe('high');
+    expect(finding?.message).toMatch(/^review-api: NODE_OPTIONS added to a value outside the allow-list/);
+    expect(finding?.after).toEqual(['NODE_OPTIONS added']);
+    expect(JSON.stringify(finding)).not.toMatch(/data:text|injected/);
+  });
+
+  test('[TM-SIGN-01] at create, where the plan hides the whole map, the configuration still names the variables', () => {
+    // The shipped dev plan (a real plan of this repository's stack) with an exec wrapper and an
+    // --import added to the crypto API's configuration: a plan JSON change, since the shipped plans
+    // come from the real stacks rather than from the fixture generator.
+    const plan = JSON.parse(readFileSync(path.join(SHIPPED_DIR, 'secure-lambda-dev.json'), 'utf8'));
+    const fn = plan.configuration.root_module.resources.find((r: { address: string }) =>
+      r.address.startsWith('aws_lambda_function.crypto-api_function_'),
+    );
+    const variables = fn.expressions.environment[0].variables.constant_value;
+    expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    const clean = reviewPlan(parsePlan(JSON.stringify(plan), 'dev.json'), 'dev');
+    expect(clean.filter((f) => f.rule === 'lambda.code-loading-config')).toEqual([]);
+
+    variables.NODE_OPTIONS = '--enable-source-maps --import=data:text/javascript,void 0';
+    variables.AWS_LAMBDA_EXEC_WRAPPER = '/opt/wrapper.sh';
+    const findings = reviewPlan(parsePlan(JSON.stringify(plan), 'dev.json'), 'dev').filter(
+      (f) => f.rule === 'lambda.code-loading-config',
+    );
+    expect(findings.map(brief)).toEqual([`high lambda.code-loading-config ${fn.address}`]);
+    expect(findings[0]?.after).toEqual(['AWS_LAMBDA_EXEC_WRAPPER added', 'NODE_OPTIONS added']);
+  });
+
+  test('[TM-SIGN-01] a new layer is high and names the layer', () => {
+    const [finding] = reviewFixture(planPath('lambda-layer-added')).filter(
+      (f) => f.rule === 'lambda.code-loading-config',
+    );
+    expect(finding).toMatchObject({ severity: 'high', before: [] });
+    expect(finding?.message).toMatch(
+      /gains layer\(s\) arn:aws:lambda:us-east-1:123456789012:layer:shared-helpers:3/,
+    );
   });
 });
 

@@ -272,6 +272,13 @@ export const RULES = {
     severities: ['high'],
     title: 'Code signing is removed from a function, or a signing config stops enforcing',
   },
+  'lambda.code-loading-config': {
+    id: 'lambda.code-loading-config',
+    area: 'lambda',
+    severities: ['high'],
+    title:
+      'A function gains a layer, or a code-loading environment variable (NODE_OPTIONS, LD_PRELOAD, AWS_LAMBDA_EXEC_WRAPPER, ...) outside the allow-list',
+  },
   'lambda.alias-changed': {
     id: 'lambda.alias-changed',
     area: 'lambda',

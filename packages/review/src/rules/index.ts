@@ -1,5 +1,6 @@
 /** The rule sets, in the order they run. Each reads a ReviewContext and reports into it. */
 import type { ReviewContext } from '../context';
+import { reviewCodeLoading } from './code-loading';
 import { reviewData } from './data';
 import { reviewIam } from './iam';
 import { reviewKms } from './kms';
@@ -18,4 +19,5 @@ export const RULE_SETS: readonly RuleSet[] = [
   reviewLogging,
   reviewData,
   reviewLambda,
+  reviewCodeLoading,
 ];
