@@ -62,6 +62,13 @@ export interface EnvironmentConfig {
   /** How new versions reach `live` in this environment (`secure-lambda release` starts the rollout). */
   readonly deployment: DeploymentStrategy;
   readonly backend: BackendConfig;
+  /**
+   * Permissions boundary put on every role the stack creates (function roles, CodeDeploy service roles,
+   * the flow-log role). `docs/guardrails/<stack>.json` has one that denies direct invokes of URL-fronted
+   * functions; an organisation usually adds its own statements to it.
+   * @default undefined (no boundary)
+   */
+  readonly permissionsBoundaryArn?: string;
 }
 
 export const environments: Readonly<Record<'dev' | 'prod', EnvironmentConfig>> = {

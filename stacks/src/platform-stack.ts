@@ -29,6 +29,7 @@ import {
   type EmulatorGapId,
   type EmulatorTarget,
 } from './emulator';
+import { DIRECT_INVOKE_GUARDRAIL_OUTPUT, directInvokeGuardrailFor } from './guardrails';
 
 /** Hex SHA-256 of an environment value, as `secure-lambda` hashes what Lambda reports. */
 function valueHash(value: string): string {
@@ -230,6 +231,12 @@ export class PlatformStack extends TerraformStack {
     }
 
     const where = { accountId: env.accountId, region: env.region };
+    // Before any resource: prod without an alarm delivery must not synthesize at all.
+    if (checkAlarmDelivery(env) === 0) {
+      Annotations.of(this).addWarning(
+        `${env.name}: no alarmDelivery configured; the alarms of this environment notify nobody.`,
+      );
+    }
     const key = new EncryptionKey(this, 'key', { alias: prefix, ...where });
     const network = new PrivateNetwork(this, 'network', {
       namePrefix: prefix,
@@ -237,6 +244,7 @@ export class PlatformStack extends TerraformStack {
       availabilityZones: env.availabilityZones,
       key,
       flowLogRetentionDays: env.logRetentionDays,
+      ...(env.permissionsBoundaryArn ? { permissionsBoundaryArn: env.permissionsBoundaryArn } : {}),
       ...where,
     });
     if (omitted.has('dns-firewall')) network.node.tryRemoveChild('dns-firewall');
@@ -249,6 +257,16 @@ export class PlatformStack extends TerraformStack {
     const input = bucket('input');
     const output = bucket('output');
     const artifacts = bucket('artifacts');
+    // Code bundles, not data: whoever deploys writes them and Signer and Lambda read them with the
+    // deployer's credentials, all through S3 and for this bucket only.
+    key.allowAccountUseVia('s3', { 'aws:s3:arn': `arn:aws:s3:::${artifacts.bucketName}` });
+    for (const writer of env.dataAccess?.inputWriters ?? []) {
+      // Multipart uploads need Decrypt too; a writer can therefore read the input bucket, which holds what it wrote.
+      key.grantToPrincipal(writer, 'encrypt-decrypt', {
+        viaService: 's3',
+        encryptionContext: { 'aws:s3:arn': `arn:aws:s3:::${input.bucketName}` },
+      });
+    }
     if (omitted.has('bucket-policy-conditions')) {
       for (const b of [input, output, artifacts]) b.node.tryRemoveChild('bucket-policy');
     }
@@ -280,6 +298,15 @@ export class PlatformStack extends TerraformStack {
       network,
       logRetentionDays: env.logRetentionDays,
       alarms: env.alarms,
+      ...(env.permissionsBoundaryArn ? { permissionsBoundaryArn: env.permissionsBoundaryArn } : {}),
+      ...(env.alarmDelivery?.topicArn
+        ? { alarmTopicArn: env.alarmDelivery.topicArn }
+        : {
+            alarmDelivery: {
+              emails: env.alarmDelivery?.emails ?? [],
+              httpsEndpoints: env.alarmDelivery?.httpsEndpoints ?? [],
+            },
+          }),
       deployment: env.deployment,
       ...(codeSigning ? { codeSigning } : {}),
       ...(env.reservedConcurrency === undefined ? {} : { reservedConcurrency: env.reservedConcurrency }),
@@ -299,12 +326,6 @@ export class PlatformStack extends TerraformStack {
             timeout: 60,
           });
     const hooks = hook ? { deploymentHooks: { preTraffic: hook } } : {};
-    // Before any resource: prod without an alarm delivery must not synthesize at all.
-    if (checkAlarmDelivery(env) === 0) {
-      Annotations.of(this).addWarning(
-        `${env.name}: no alarmDelivery configured; the alarms of this environment notify nobody.`,
-      );
-    }
 
     const processor = new SecureFunction(this, 'object-processor', {
       ...common('object-processor'),
@@ -324,18 +345,15 @@ export class PlatformStack extends TerraformStack {
     // HeadObject on the output (idempotency: skip a source version already written) needs read, and
     // ListBucket so that a missing object is a 404 rather than a 403.
     output.grantRead(processor);
-    // Code bundles, not data: whoever deploys writes them and Signer and Lambda read them with the
-    // deployer's credentials, all through S3 and for this bucket only.
-    key.allowAccountUseVia('s3', { 'aws:s3:arn': `arn:aws:s3:::${artifacts.bucketName}` });
-    for (const writer of env.dataAccess?.inputWriters ?? []) {
-      // Multipart uploads need Decrypt too; a writer can therefore read the input bucket, which holds what it wrote.
-      key.grantToPrincipal(writer, 'encrypt-decrypt', {
-        viaService: 's3',
-        encryptionContext: { 'aws:s3:arn': `arn:aws:s3:::${input.bucketName}` },
-      });
-    }
     input.notifyOnObjectCreated(processor);
     key.grantEncrypt(processor, { encryptionContext: { app: 'object-processor' } });
+    for (const reader of env.dataAccess?.outputReaders ?? []) {
+      key.grantToPrincipal(reader, 'decrypt', { encryptionContext: { app: 'object-processor' } });
+      key.grantToPrincipal(reader, 'decrypt', {
+        viaService: 's3',
+        encryptionContext: { 'aws:s3:arn': `arn:aws:s3:::${output.bucketName}` },
+      });
+    }
 
     const cryptoApi = new SecureFunction(this, 'crypto-api', {
       ...common('crypto-api'),
@@ -367,6 +385,22 @@ export class PlatformStack extends TerraformStack {
     new TerraformOutput(this, 'crypto-api-function-arn', { value: cryptoApi.function.arn });
     new TerraformOutput(this, 'crypto-api-callers-policy-arn', { value: callers.arn });
     new TerraformOutput(this, 'key-arn', { value: key.keyArn });
+    new TerraformOutput(this, DIRECT_INVOKE_GUARDRAIL_OUTPUT, {
+      description:
+        'SCP and permissions boundary that deny direct invokes of URL-fronted functions (docs/guardrails/<stack>.json).',
+      value: JSON.stringify(
+        directInvokeGuardrailFor(env, prefix, { urlFronted: [cryptoApi], others: [processor], exempt: hook }),
+      ),
+    });
+    new TerraformOutput(this, 'alarm-delivery', {
+      description:
+        'Where alarms go: subscriptions of each function topic, or the existing topic they publish to.',
+      value: {
+        emails: env.alarmDelivery?.emails?.length ?? 0,
+        httpsEndpoints: env.alarmDelivery?.httpsEndpoints?.length ?? 0,
+        ...(env.alarmDelivery?.topicArn ? { topicArn: env.alarmDelivery.topicArn } : {}),
+      },
+    });
     new TerraformOutput(this, 'input-bucket-name', { value: input.bucketName });
     new TerraformOutput(this, 'output-bucket-name', { value: output.bucketName });
     for (const gap of emulator?.gaps ?? []) this.#ignoreNotReadBack(gap);
@@ -374,14 +408,6 @@ export class PlatformStack extends TerraformStack {
 
   /** `lifecycle.ignore_changes` for the attributes a `not-read-back` gap names, on every such resource. */
   #ignoreNotReadBack(gap: EmulatorGap): void {
-      ...(env.alarmDelivery?.topicArn
-        ? { alarmTopicArn: env.alarmDelivery.topicArn }
-        : {
-            alarmDelivery: {
-              emails: env.alarmDelivery?.emails ?? [],
-              httpsEndpoints: env.alarmDelivery?.httpsEndpoints ?? [],
-            },
-          }),
     for (const { resourceType, attributes } of gap.ignoreChanges ?? []) {
       for (const node of this.node.findAll()) {
         if (node instanceof TerraformResource && node.terraformResourceType === resourceType) {
@@ -416,19 +442,3 @@ export class PlatformStack extends TerraformStack {
     };
   }
 }
-    for (const reader of env.dataAccess?.outputReaders ?? []) {
-      key.grantToPrincipal(reader, 'decrypt', { encryptionContext: { app: 'object-processor' } });
-      key.grantToPrincipal(reader, 'decrypt', {
-        viaService: 's3',
-        encryptionContext: { 'aws:s3:arn': `arn:aws:s3:::${output.bucketName}` },
-      });
-    }
-    new TerraformOutput(this, 'alarm-delivery', {
-      description:
-        'Where alarms go: subscriptions of each function topic, or the existing topic they publish to.',
-      value: {
-        emails: env.alarmDelivery?.emails?.length ?? 0,
-        httpsEndpoints: env.alarmDelivery?.httpsEndpoints?.length ?? 0,
-        ...(env.alarmDelivery?.topicArn ? { topicArn: env.alarmDelivery.topicArn } : {}),
-      },
-    });

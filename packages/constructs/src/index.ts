@@ -1,6 +1,13 @@
 export { CodeSigning, type CodeSigningProps, type SignedBundle } from './code-signing';
 export { Defaults, LOG_RETENTION_VALUES } from './constants';
 export {
+  type DirectInvokeGuardrail,
+  type DirectInvokeGuardrailOptions,
+  directInvokeGuardrail,
+  type GuardrailPolicyDocument,
+  type GuardrailStatement,
+} from './direct-invoke-guardrail';
+export {
   EncryptionKey,
   type EncryptionKeyProps,
   type KeyGrantOptions,

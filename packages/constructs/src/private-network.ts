@@ -53,6 +53,8 @@ export interface PrivateNetworkProps {
    * @default 365
    */
   readonly flowLogRetentionDays?: number;
+  /** Permissions boundary for the flow-log delivery role. @default undefined */
+  readonly permissionsBoundaryArn?: string;
 }
 
 /** Extra prefix bits per subnet: a /16 gives /20s (4,091 usable addresses for Lambda ENIs), up to 16 AZs. */
@@ -358,6 +360,7 @@ export class PrivateNetwork extends Construct {
       description: `Delivers the VPC flow logs of ${props.namePrefix} to ${logGroupName}`,
       assumeRolePolicy: trust.json,
       tags: this.#name('vpc-flow-logs'),
+      ...(props.permissionsBoundaryArn ? { permissionsBoundary: props.permissionsBoundaryArn } : {}),
     });
     const permissions = new PolicyDocument(this, 'flow-log-permissions');
     permissions.add({

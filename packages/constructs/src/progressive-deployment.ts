@@ -56,6 +56,8 @@ export interface ProgressiveDeploymentProps {
   readonly throttleThreshold?: number;
   /** @default no hooks */
   readonly hooks?: DeploymentHooks;
+  /** Permissions boundary for the CodeDeploy service role. @default undefined */
+  readonly permissionsBoundaryArn?: string;
 }
 
 /** CodeDeploy's predefined Lambda configurations, by strategy: used when one matches, else a custom one. */
@@ -218,6 +220,7 @@ export class ProgressiveDeployment extends Construct {
       name: `${props.functionName}-codedeploy`,
       description: `CodeDeploy moves ${props.functionName}:${aliasName}; nothing else.`,
       assumeRolePolicy: trust.json,
+      ...(props.permissionsBoundaryArn ? { permissionsBoundary: props.permissionsBoundaryArn } : {}),
     });
     const policy = new PolicyDocument(this, 'service-policy');
     policy.add({

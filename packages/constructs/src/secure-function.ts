@@ -544,6 +544,7 @@ export class SecureFunction extends Construct implements IGrantee {
       region: props.region,
       ...(props.partition ? { partition: props.partition } : {}),
       alarmTopicArn: this.alarmTopicArn,
+      ...(props.permissionsBoundaryArn ? { permissionsBoundaryArn: props.permissionsBoundaryArn } : {}),
       errorThreshold: props.alarms?.errors ?? 1,
       throttleThreshold: props.alarms?.throttles ?? 1,
       hooks: {
