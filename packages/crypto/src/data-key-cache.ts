@@ -34,19 +34,52 @@ export interface CachedEncryptionKey {
   readonly encryptedDataKeys: readonly EncryptedDataKey[];
 }
 
+/**
+ * A data key lent by the cache. The borrower may use `dataKey` until it calls `release()`, and must call
+ * it (in a `finally`) as soon as it has derived what it needs; it never zeroes or keeps the key itself.
+ */
+export interface DataKeyLease {
+  readonly dataKey: Buffer;
+  /** Gives the key back. Only the first call counts. */
+  release(): void;
+}
+
+/** A lent encryption key, with the wrapped copies that go in the message header. */
+export interface EncryptionKeyLease extends DataKeyLease {
+  readonly encryptedDataKeys: readonly EncryptedDataKey[];
+}
+
 interface Entry {
   readonly dataKey: Buffer;
-  readonly encryptedDataKeys: readonly EncryptedDataKey[];
+  /** Set on encryption entries only: a decryption entry can never serve an encryption. */
+  readonly encryptedDataKeys: readonly EncryptedDataKey[] | undefined;
   readonly createdAt: number;
   messages: number;
   bytes: number;
+  /** Leases not yet released. */
+  borrowers: number;
+  /** Out of the cache: zeroed as soon as `borrowers` is 0. */
+  retired: boolean;
+}
+
+/** The cache's own copy of a data key: a buffer of its own (not a slice of Node's shared pool). */
+function ownCopy(key: Uint8Array): Buffer {
+  const copy = Buffer.alloc(key.byteLength);
+  copy.set(key);
+  return copy;
 }
 
 /**
  * A bounded LRU of plaintext data keys, so one KMS call serves many messages. Encryption entries are
  * keyed by keyring, suite and the exact encryption context, and retire after `maxAgeMs`,
  * `maxMessagesPerKey` or `maxBytesPerKey`; decryption entries are keyed by keyring, suite, context and
- * the wrapped keys, and retire by age. Every key is zeroed when it leaves the cache.
+ * the wrapped keys, and retire by age.
+ *
+ * A key is lent, never given: each hit returns a lease, and a key that leaves the cache (a bound, age,
+ * capacity or `clear()`) is zeroed as soon as no lease on it is open, never before. Reference counts
+ * rather than a copy per hit: a copy would put one more plaintext key in the heap per message, each
+ * with its own way to be forgotten unzeroed; with counts each data key lives in exactly one buffer,
+ * zeroed exactly once when the cache and every borrower are done with it.
  *
  * @example
  * ```ts
@@ -113,12 +146,13 @@ export class DataKeyCache {
   }
 
   /**
-   * Takes the encryption entry for one more message of `plaintextLength` bytes, or returns undefined if
-   * there is none or the message would exceed a bound (the spent entry is then evicted).
+   * Lends the encryption key for one more message of `plaintextLength` bytes, or returns undefined if
+   * there is none or the message would exceed a bound (the spent entry is then evicted). Release the
+   * lease once the message keys are derived.
    */
-  useForEncryption(id: string, plaintextLength: number): CachedEncryptionKey | undefined {
+  borrowForEncryption(id: string, plaintextLength: number): EncryptionKeyLease | undefined {
     const entry = this.#entries.get(id);
-    if (!entry) return undefined;
+    if (!entry?.encryptedDataKeys) return undefined;
     if (
       this.#expired(entry) ||
       entry.messages + 1 > this.maxMessagesPerKey ||
@@ -130,49 +164,70 @@ export class DataKeyCache {
     entry.messages += 1;
     entry.bytes += plaintextLength;
     this.#touch(id, entry);
-    return entry;
+    return { ...this.#lend(entry), encryptedDataKeys: entry.encryptedDataKeys };
   }
 
   /**
-   * Stores a fresh encryption entry that has already been used for one message. Returns false (and
-   * stores nothing) when that one message alone exceeds the byte bound.
+   * Stores a copy of a fresh encryption key that has already been used for one message (the caller keeps
+   * and zeroes its own). Returns false (and stores nothing) when that one message alone exceeds the byte
+   * bound.
    */
   putForEncryption(id: string, key: CachedEncryptionKey, plaintextLength: number): boolean {
     if (plaintextLength > this.maxBytesPerKey) return false;
     this.#store(id, {
-      ...key,
-      dataKey: Buffer.from(key.dataKey),
+      dataKey: ownCopy(key.dataKey),
+      encryptedDataKeys: key.encryptedDataKeys,
       createdAt: this.#now(),
       messages: 1,
       bytes: plaintextLength,
+      borrowers: 0,
+      retired: false,
     });
     return true;
   }
 
-  getForDecryption(id: string): Buffer | undefined {
+  /** Lends the decrypted data key stored under `id`, or returns undefined. Release it after use. */
+  borrowForDecryption(id: string): DataKeyLease | undefined {
     const entry = this.#entries.get(id);
-    if (!entry) return undefined;
+    if (!entry || entry.encryptedDataKeys) return undefined;
     if (this.#expired(entry)) {
       this.#evict(id);
       return undefined;
     }
     this.#touch(id, entry);
-    return entry.dataKey;
+    return this.#lend(entry);
   }
 
-  putForDecryption(id: string, dataKey: Buffer): void {
+  /** Stores a copy of a data key that passed the message's commitment and header checks. */
+  putForDecryption(id: string, dataKey: Uint8Array): void {
     this.#store(id, {
-      dataKey: Buffer.from(dataKey),
-      encryptedDataKeys: [],
+      dataKey: ownCopy(dataKey),
+      encryptedDataKeys: undefined,
       createdAt: this.#now(),
       messages: 0,
       bytes: 0,
+      borrowers: 0,
+      retired: false,
     });
   }
 
-  /** Zeroes and drops every entry. */
+  /** Drops every entry. Each key is zeroed now, or when its last open lease is released. */
   clear(): void {
     for (const id of [...this.#entries.keys()]) this.#evict(id);
+  }
+
+  #lend(entry: Entry): DataKeyLease {
+    entry.borrowers += 1;
+    let open = true;
+    return {
+      dataKey: entry.dataKey,
+      release: () => {
+        if (!open) return;
+        open = false;
+        entry.borrowers -= 1;
+        this.#zeroIfUnheld(entry);
+      },
+    };
   }
 
   #touch(id: string, entry: Entry): void {
@@ -193,6 +248,11 @@ export class DataKeyCache {
     const entry = this.#entries.get(id);
     if (!entry) return;
     this.#entries.delete(id);
-    zero(entry.dataKey);
+    entry.retired = true;
+    this.#zeroIfUnheld(entry);
+  }
+
+  #zeroIfUnheld(entry: Entry): void {
+    if (entry.retired && entry.borrowers === 0) zero(entry.dataKey);
   }
 }

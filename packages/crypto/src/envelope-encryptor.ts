@@ -35,7 +35,9 @@ export interface EnvelopeEncryptorProps {
    */
   readonly algorithmSuite?: AlgorithmSuiteIdValue;
   /**
-   * Messages with more encrypted data keys are refused before any KMS call.
+   * Messages with more encrypted data keys are refused (`InvalidMessageError`) before any KMS call. Set it
+   * to the number of keys your writers wrap each data key with. Whatever it is, decrypt calls KMS at most
+   * once per distinct allowed key per message.
    * @default 16
    */
   readonly maxEncryptedDataKeys?: number;
@@ -85,7 +87,10 @@ const PUBLIC_KEY_PLACEHOLDER = 'A'.repeat(68);
 
 interface Materials {
   readonly encoder: EncoderMaterials;
-  /** Called once the encoder has derived its keys: zeroes an uncached data key. */
+  /**
+   * Called once the encoder has derived its keys (also when it failed): zeroes an uncached data key, or
+   * returns a borrowed one to the cache.
+   */
   readonly release: () => void;
 }
 
@@ -364,9 +369,13 @@ export class EnvelopeEncryptor {
         serializeEncryptionContext(header.encryptionContext),
         header.encryptedDataKeys,
       );
-      const cached = cache.getForDecryption(cacheId);
-      if (cached) {
-        decoder.begin(cached);
+      const lease = cache.borrowForDecryption(cacheId);
+      if (lease) {
+        try {
+          decoder.begin(lease.dataKey);
+        } finally {
+          lease.release();
+        }
         return;
       }
     }
@@ -407,11 +416,14 @@ export class EnvelopeEncryptor {
       };
     }
     const id = DataKeyCache.encryptionId(this.#keyring.partitionId, suite.id, serializedContext);
-    const hit = cache.useForEncryption(id, plaintextLength);
-    if (hit) {
+    // A lease, not the cache's buffer: an eviction while this call awaits (another call crossing a bound,
+    // capacity) must not zero the key before the encoder has derived the message keys from it.
+    const lease = cache.borrowForEncryption(id, plaintextLength);
+    if (lease) {
+      const { dataKey, encryptedDataKeys } = lease;
       return {
-        encoder: { suite, ...hit, encryptionContext: context, serializedContext },
-        release: () => undefined,
+        encoder: { suite, dataKey, encryptedDataKeys, encryptionContext: context, serializedContext },
+        release: lease.release,
       };
     }
     const generated = await this.#keyring.generateDataKey(context);

@@ -1,5 +1,11 @@
 export { AlgorithmSuiteId, type AlgorithmSuiteIdValue, Defaults, PUBLIC_KEY_CONTEXT_KEY } from './constants';
-export { DataKeyCache, type DataKeyCacheProps } from './data-key-cache';
+export {
+  type CachedEncryptionKey,
+  DataKeyCache,
+  type DataKeyCacheProps,
+  type DataKeyLease,
+  type EncryptionKeyLease,
+} from './data-key-cache';
 export {
   type DecryptOptions,
   type DecryptResult,
