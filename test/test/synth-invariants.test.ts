@@ -467,10 +467,32 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s', (_name, stack) => {
     expect(endpoints.length).toBeGreaterThan(0);
     for (const [, endpoint] of endpoints) {
       for (const s of statementsOf(stack, endpoint.policy)) {
-        expect(s.condition?.map((c) => c.variable).sort()).toEqual([
-          'aws:PrincipalAccount',
-          'aws:ResourceAccount',
-        ]);
+        // sts:GetCallerIdentity names no resource, so aws:ResourceAccount cannot scope it; it is the one
+        // action allowed with the principal's account alone (the crypto API forwards callers' proofs).
+        const resourceless = s.actions.length === 1 && s.actions[0] === 'sts:GetCallerIdentity';
+        expect(s.condition?.map((c) => c.variable).sort()).toEqual(
+          resourceless ? ['aws:PrincipalAccount'] : ['aws:PrincipalAccount', 'aws:ResourceAccount'],
+        );
+      }
+    }
+  });
+
+  test('[TM-ID-04] managed policies the stack creates for callers never allow a direct invoke', () => {
+    const policies = resourcesOf(stack, 'aws_iam_policy');
+    expect(policies.length).toBeGreaterThan(0);
+    for (const [, policy] of policies) {
+      const statements = statementsOf(stack, policy.policy);
+      expect(statements.flatMap((s) => s.actions).sort()).toEqual([
+        'lambda:InvokeFunction',
+        'lambda:InvokeFunctionUrl',
+      ]);
+      for (const s of statements) {
+        const conditions = (s.condition ?? []).map((c) => `${c.test} ${c.variable} ${c.values.join(',')}`);
+        expect(conditions).toEqual(
+          s.actions.includes('lambda:InvokeFunction')
+            ? ['Bool lambda:InvokedViaFunctionUrl true']
+            : ['StringEquals lambda:FunctionUrlAuthType AWS_IAM'],
+        );
       }
     }
   });
@@ -482,6 +504,7 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s', (_name, stack) => {
       'aws_default_network_acl',
       'aws_default_security_group',
       'aws_flow_log',
+      'aws_iam_policy',
       'aws_iam_role',
       'aws_iam_role_policy',
       'aws_kms_alias',

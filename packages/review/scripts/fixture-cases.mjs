@@ -437,6 +437,11 @@ const lambdaPatches = [
 ];
 
 const api = (c) => c.resource.aws_lambda_function.api;
+/** A new policy on the function's (existing) role. */
+const callerPolicy = (c, ...statements) =>
+  (c.resource.aws_iam_role_policy = {
+    caller: { name: 'caller', role: '${aws_iam_role.fn.id}', policy: policy(...statements) },
+  });
 
 const lambdaCases = [
   {
@@ -527,6 +532,69 @@ const lambdaCases = [
     description: 'the invoke permission is granted to principal "*"',
     mutate: (c) => (c.resource.aws_lambda_permission.s3.principal = '*'),
     changes: ['aws_lambda_permission.s3'],
+  },
+  // TM-ID-05: new direct-invoke paths to the URL-fronted function `api`, through a policy on its role.
+  {
+    name: 'lambda-url-direct-invoke-policy',
+    description:
+      'a role policy allows lambda:InvokeFunction on the URL-fronted function with no InvokedViaFunctionUrl condition',
+    mutate: (c) =>
+      callerPolicy(c, {
+        Sid: 'CallTheApi',
+        Effect: 'Allow',
+        Action: ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'],
+        Resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:review-api:*`,
+      }),
+    changes: ['aws_iam_role_policy.caller'],
+  },
+  {
+    name: 'lambda-url-direct-invoke-wildcard',
+    description: 'a role policy allows lambda:Invoke* on every function of the account',
+    mutate: (c) =>
+      callerPolicy(c, {
+        Sid: 'InvokeAnything',
+        Effect: 'Allow',
+        Action: 'lambda:Invoke*',
+        Resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:*`,
+      }),
+    changes: ['aws_iam_role_policy.caller'],
+  },
+  {
+    name: 'lambda-url-direct-invoke-permission',
+    description:
+      'a resource-based permission lets a role of the account invoke the URL-fronted function directly',
+    mutate: (c) =>
+      (c.resource.aws_lambda_permission.caller = {
+        statement_id: 'AllowCaller',
+        action: 'lambda:InvokeFunction',
+        function_name: '${aws_lambda_function.api.function_name}',
+        principal: `arn:aws:iam::${ACCOUNT}:role/caller`,
+      }),
+    changes: ['aws_lambda_permission.caller'],
+  },
+  {
+    name: 'lambda-url-invoke-via-url-only',
+    description:
+      'a caller policy for the Function URL whose InvokeFunction requires InvokedViaFunctionUrl = true (a widening, not a direct path)',
+    mutate: (c) =>
+      callerPolicy(
+        c,
+        {
+          Sid: 'CallTheUrl',
+          Effect: 'Allow',
+          Action: 'lambda:InvokeFunctionUrl',
+          Resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:review-api:live`,
+          Condition: { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } },
+        },
+        {
+          Sid: 'InvokeOnlyThroughTheUrl',
+          Effect: 'Allow',
+          Action: 'lambda:InvokeFunction',
+          Resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:review-api:live`,
+          Condition: { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } },
+        },
+      ),
+    changes: ['aws_iam_role_policy.caller'],
   },
   {
     name: 'lambda-permission-unscoped',

@@ -113,10 +113,29 @@ const EXPECTED: Record<string, readonly string[]> = {
     'high network.vpc-detached aws_lambda_function.api',
     'info lambda.alias-changed aws_lambda_alias.live',
   ],
-  'lambda-permission-public': ['high iam.lambda-permission-public aws_lambda_permission.s3'],
+  'lambda-permission-public': [
+    'high iam.lambda-permission-public aws_lambda_permission.s3',
+    // The function has a Function URL: anyone may now invoke it directly with any event.
+    'high lambda.url-direct-invoke aws_lambda_permission.s3',
+  ],
   'lambda-permission-unscoped': ['medium iam.lambda-permission-unscoped aws_lambda_permission.s3'],
   'lambda-alias-moved': ['info lambda.alias-changed aws_lambda_alias.live'],
   'lambda-benign': ['info lambda.alias-changed aws_lambda_alias.live'],
+  // [TM-ID-05] new direct-invoke paths to a function behind a Function URL
+  'lambda-url-direct-invoke-policy': [
+    'high lambda.url-direct-invoke aws_iam_role_policy.caller',
+    'medium iam.policy-widened aws_iam_role_policy.caller',
+  ],
+  'lambda-url-direct-invoke-wildcard': [
+    'high lambda.url-direct-invoke aws_iam_role_policy.caller',
+    'medium iam.policy-widened aws_iam_role_policy.caller',
+  ],
+  'lambda-url-direct-invoke-permission': ['high lambda.url-direct-invoke aws_lambda_permission.caller'],
+  // The grant the platform's caller policy makes: a widening of the role, but no direct path.
+  'lambda-url-invoke-via-url-only': [
+    'medium iam.policy-widened aws_iam_role_policy.caller',
+    'medium iam.policy-widened aws_iam_role_policy.caller',
+  ],
   // [TM-SIGN-01] code that runs outside the signed zip
   'lambda-code-loading-env': [
     'high lambda.code-loading-config aws_lambda_function.api',
@@ -275,5 +294,52 @@ describe('README', () => {
   const readme = readFileSync(path.join(PACKAGE_DIR, 'README.md'), 'utf8');
   test.each(RULE_IDS.map((id) => [id]))('documents %s', (id) => {
     expect(readme).toContain(`\`${id}\``);
+  });
+});
+
+describe('[TM-ID-05] direct invokes of a function behind a Function URL', () => {
+  test('[TM-ID-05] a role policy allowing lambda:InvokeFunction without InvokedViaFunctionUrl is high and names the function', () => {
+    for (const name of ['lambda-url-direct-invoke-policy', 'lambda-url-direct-invoke-wildcard']) {
+      const [finding] = reviewFixture(planPath(name)).filter((f) => f.rule === 'lambda.url-direct-invoke');
+      expect(finding).toMatchObject({ severity: 'high', after: ['review-api'] });
+      expect(finding?.message).toMatch(
+        /^allows lambda:InvokeFunction on review-api \(behind a Function URL\)/,
+      );
+    }
+  });
+
+  test('[TM-ID-05] a resource-based permission to invoke it is high: it cannot carry the condition', () => {
+    const [finding] = reviewFixture(planPath('lambda-url-direct-invoke-permission')).filter(
+      (f) => f.rule === 'lambda.url-direct-invoke',
+    );
+    expect(finding?.severity).toBe('high');
+    expect(finding?.message).toContain(
+      'to arn:aws:iam::123456789012:role/caller as a resource-based permission',
+    );
+  });
+
+  test('[TM-ID-05] a deployment hook (its policy reports lifecycle hook status) is shown as medium, not hidden', () => {
+    const plan = JSON.parse(readFileSync(planPath('lambda-url-direct-invoke-policy'), 'utf8'));
+    const rc = plan.resource_changes.find(
+      (r: { address: string }) => r.address === 'aws_iam_role_policy.caller',
+    );
+    const doc = JSON.parse(rc.change.after.policy);
+    doc.Statement.push({
+      Sid: 'ReportHookStatus',
+      Effect: 'Allow',
+      Action: 'codedeploy:PutLifecycleEventHookExecutionStatus',
+      Resource: '*',
+    });
+    rc.change.after.policy = JSON.stringify(doc);
+    const findings = reviewPlan(parsePlan(JSON.stringify(plan), 'hook.json'), 'hook').filter(
+      (f) => f.rule === 'lambda.url-direct-invoke',
+    );
+    expect(findings.map(brief)).toEqual(['medium lambda.url-direct-invoke aws_iam_role_policy.caller']);
+    expect(findings[0]?.message).toContain("deployment hook's smoke test");
+  });
+
+  test('[TM-ID-05] the same grant with Bool lambda:InvokedViaFunctionUrl = true opens no direct path', () => {
+    const findings = reviewFixture(planPath('lambda-url-invoke-via-url-only'));
+    expect(findings.filter((f) => f.rule === 'lambda.url-direct-invoke')).toEqual([]);
   });
 });

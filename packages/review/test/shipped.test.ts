@@ -37,9 +37,26 @@ describe.each(['secure-lambda-dev', 'secure-lambda-prod'])('%s, created from not
     expect(types).toEqual(new Set(['aws_iam_role_policy', 'aws_s3_bucket_policy']));
   });
 
+  test("[TM-ID-05] in prod, the deployment hook's direct invoke of the URL-fronted crypto API is shown as medium", () => {
+    const direct = findings.filter((f) => f.rule === 'lambda.url-direct-invoke');
+    if (stack === 'secure-lambda-dev') {
+      expect(direct).toEqual([]); // no canary in dev, so no hook
+      return;
+    }
+    expect(direct.map(brief)).toEqual([
+      expect.stringMatching(
+        /^medium lambda\.url-direct-invoke aws_iam_role_policy\.deployment-hook_role-policy_/,
+      ),
+    ]);
+    expect(direct[0]?.after).toEqual(['secure-lambda-prod-crypto-api']);
+  });
+
   test('reports nothing else', () => {
     const other = findings.filter(
-      (f) => f.rule !== 'review.unknown-until-apply' && f.rule !== 'network.nacl-open-to-world',
+      (f) =>
+        f.rule !== 'review.unknown-until-apply' &&
+        f.rule !== 'network.nacl-open-to-world' &&
+        f.rule !== 'lambda.url-direct-invoke',
     );
     expect(other.map(brief)).toEqual([]);
   });

@@ -279,6 +279,13 @@ export const RULES = {
     title:
       'A function gains a layer, or a code-loading environment variable (NODE_OPTIONS, LD_PRELOAD, AWS_LAMBDA_EXEC_WRAPPER, ...) outside the allow-list',
   },
+  'lambda.url-direct-invoke': {
+    id: 'lambda.url-direct-invoke',
+    area: 'lambda',
+    severities: ['high', 'medium'],
+    title:
+      'A new grant of lambda:InvokeFunction on a function behind a Function URL without lambda:InvokedViaFunctionUrl = true (a direct invoke with any event)',
+  },
   'lambda.alias-changed': {
     id: 'lambda.alias-changed',
     area: 'lambda',

@@ -8,6 +8,7 @@ import { reviewLambda } from './lambda';
 import { reviewLogging } from './logging';
 import { reviewNetwork } from './network';
 import { reviewPolicies } from './policies';
+import { reviewUrlDirectInvoke } from './url-direct-invoke';
 
 export type RuleSet = (ctx: ReviewContext) => void;
 
@@ -20,4 +21,5 @@ export const RULE_SETS: readonly RuleSet[] = [
   reviewData,
   reviewLambda,
   reviewCodeLoading,
+  reviewUrlDirectInvoke,
 ];

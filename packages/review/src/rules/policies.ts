@@ -172,13 +172,14 @@ function endpointDefaultMessage(what: string): string {
   return `the endpoint policy ${what}: the endpoint falls back to its default policy, which allows any principal every action on every resource`;
 }
 
-function documentOf(value: JsonValue | undefined): PolicyDocument {
+/** A policy attribute's text as a document; empty or absent is no statements. */
+export function documentOf(value: JsonValue | undefined): PolicyDocument {
   if (typeof value !== 'string' || value.trim() === '') return EMPTY_POLICY;
   return parsePolicyJson(value);
 }
 
 /** The new document: the attribute when known, else rebuilt from the data source it refers to. */
-function afterDocument(
+export function afterDocument(
   ctx: ReviewContext,
   rc: ResourceChange,
   source: PolicySource,
