@@ -7,20 +7,22 @@
  *   node packages/review/scripts/make-fixtures.mjs --group logging        # one baseline and its cases
  *   node packages/review/scripts/make-fixtures.mjs --case logging-retention-lowered --out /tmp/plans
  *   node packages/review/scripts/make-fixtures.mjs --shipped              # copy cdktf.out/plans/secure-lambda-{dev,prod}.json
+ *   node packages/review/scripts/make-fixtures.mjs --manifest             # rewrite the manifest from the cases (expectations)
  *
- * How (cases are in fixture-cases.mjs):
+ * How (cases are in cases/<area>.mjs, listed by fixture-cases.mjs):
  *   1. For each group, its baseline configuration is applied with terraform 1.11.4 and the AWS provider
  *      5.100.0 (from the offline mirror, via scripts/terraform-config.mjs) to a moto server on 127.0.0.1
  *      (@secure-lambda/testkit). That gives a real state, as the provider records it.
- *   2. Where the emulator cannot do something (DESIGN.md, "Emulator gaps"), a listed, explained patch writes
+ *   2. Where the emulator cannot do something (the emulator gaps of packages/local-aws), a listed, explained patch writes
  *      the attribute into that state (and configuration).
  *   3. Each case changes a copy of the baseline configuration, and `terraform plan -refresh=false -out=tfplan`
  *      against a copy of the state plans it without calling AWS (the provider points at a closed port);
  *      `terraform show -json tfplan` is the fixture, written unchanged to test/fixtures/plans/<case>.json.
  *   4. The set of resources each plan changes must be exactly the case's `changes`, so no fixture carries
  *      drift or a second change by accident.
- * With the default --out, test/fixtures/manifest.json records every case, its description, the patches
- * behind it and the tool versions. Needs: terraform on PATH, the provider mirror, and moto in .venv
+ * With the default --out, test/fixtures/manifest.json records every case, its description, the findings a
+ * careful reviewer expects (`expect`, `benign`), the patches behind it and the tool versions; `--manifest`
+ * rewrites only that record from the case files, for an expectation changed without a new plan. Needs: terraform on PATH, the provider mirror, and moto in .venv
  * (`npm run setup:python`). Exit code 1 names the failing step and case.
  */
 import { spawn } from 'node:child_process';
@@ -62,7 +64,15 @@ class FixtureError extends Error {
 }
 
 function parseArgs(argv) {
-  const options = { cases: [], groups: [], out: DEFAULT_OUT, concurrency: 2, keep: false, shipped: false };
+  const options = {
+    cases: [],
+    groups: [],
+    out: DEFAULT_OUT,
+    concurrency: 2,
+    keep: false,
+    shipped: false,
+    manifest: false,
+  };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     const value = () => {
@@ -76,10 +86,11 @@ function parseArgs(argv) {
     else if (arg === '--concurrency') options.concurrency = Math.max(1, Number(value()) || 1);
     else if (arg === '--keep') options.keep = true;
     else if (arg === '--shipped') options.shipped = true;
+    else if (arg === '--manifest') options.manifest = true;
     else
       throw new FixtureError(
         'parse arguments',
-        `unknown option ${arg}. Usage: make-fixtures.mjs [--case NAME]... [--group NAME]... [--out DIR] [--concurrency N] [--keep] | --shipped`,
+        `unknown option ${arg}. Usage: make-fixtures.mjs [--case NAME]... [--group NAME]... [--out DIR] [--concurrency N] [--keep] | --shipped | --manifest`,
       );
   }
   const known = GROUPS.flatMap((g) => g.cases.map((c) => c.name));
@@ -326,6 +337,10 @@ function motoVersion() {
 
 function writeManifest(selected, terraformVersion) {
   const previous = existsSync(MANIFEST) ? JSON.parse(readFileSync(MANIFEST, 'utf8')) : { cases: [] };
+  for (const { fixture } of selected) {
+    if (!Array.isArray(fixture.expect))
+      throw new FixtureError('write manifest', `case ${fixture.name} has no \`expect\` list of findings.`);
+  }
   const entries = new Map(previous.cases.map((entry) => [entry.name, entry]));
   for (const { group, fixture } of selected) {
     entries.set(fixture.name, {
@@ -333,6 +348,8 @@ function writeManifest(selected, terraformVersion) {
       group: group.name,
       description: fixture.description,
       file: `plans/${fixture.name}.json`,
+      expect: [...fixture.expect].sort(),
+      ...(fixture.benign ? { benign: true } : {}),
       changes: [...fixture.changes].sort(),
       statePatches: (group.statePatches ?? []).map((patch) => `${patch.address}: ${patch.reason}`),
     });
@@ -349,6 +366,24 @@ function writeManifest(selected, terraformVersion) {
     cases: [...entries.values()].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name)),
   };
   writeFileSync(MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/** Rewrites the manifest from the case files, keeping the tool versions the plans were made with. */
+function rewriteManifest(log) {
+  if (!existsSync(MANIFEST))
+    throw new FixtureError('rewrite manifest', 'no manifest yet: generate the fixtures first.');
+  const previous = JSON.parse(readFileSync(MANIFEST, 'utf8'));
+  const selected = GROUPS.flatMap((group) => group.cases.map((fixture) => ({ group, fixture })));
+  const missing = selected.filter(
+    ({ fixture }) => !existsSync(path.join(DEFAULT_OUT, `${fixture.name}.json`)),
+  );
+  if (missing.length > 0)
+    throw new FixtureError(
+      'rewrite manifest',
+      `no plan for ${missing.map(({ fixture }) => fixture.name).join(', ')}: run make-fixtures.mjs --case NAME first.`,
+    );
+  writeManifest(selected, previous.terraform);
+  log(`manifest rewritten from ${selected.length} case(s)`);
 }
 
 function copyShipped(log) {
@@ -427,6 +462,10 @@ async function main() {
     const options = parseArgs(process.argv.slice(2));
     if (options.shipped) {
       copyShipped((line) => console.log(line));
+      return;
+    }
+    if (options.manifest) {
+      rewriteManifest((line) => console.log(line));
       return;
     }
     await makeFixtures(options);

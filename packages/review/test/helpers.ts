@@ -20,6 +20,10 @@ export interface ManifestCase {
   readonly name: string;
   readonly group: string;
   readonly description: string;
+  /** `severity rule address` of every finding a careful reviewer reports for this change. */
+  readonly expect: readonly string[];
+  /** A benign change: nothing above info. */
+  readonly benign?: boolean;
   readonly file: string;
   readonly changes: readonly string[];
   readonly statePatches: readonly string[];
