@@ -7,7 +7,8 @@
  * A case is { name, description, expect, benign?, mutate(config), changes: [addresses] }, one file per area
  * under cases/. `expect` lists the findings a careful reviewer reports for the change (`severity rule
  * address`), kept next to the change itself; the generator copies it into test/fixtures/manifest.json, which
- * the tests read. `benign` marks changes that must stay at or below info. `changes` is exactly the set of
+ * the tests read. `benign` marks changes that must stay at or below info; `class` names the weakness class of the plan-review
+ * corpus a case belongs to (wildcards, conditions, created, moves, ranges, unknown, tables, coverage). `changes` is exactly the set of
  * managed resources the plan must create, update, replace or destroy (the generator checks it, so a
  * fixture never carries unintended drift).
  *

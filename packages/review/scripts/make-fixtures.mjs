@@ -350,6 +350,7 @@ function writeManifest(selected, terraformVersion) {
       file: `plans/${fixture.name}.json`,
       expect: [...fixture.expect].sort(),
       ...(fixture.benign ? { benign: true } : {}),
+      ...(fixture.class ? { class: fixture.class } : {}),
       changes: [...fixture.changes].sort(),
       statePatches: (group.statePatches ?? []).map((patch) => `${patch.address}: ${patch.reason}`),
     });

@@ -77,6 +77,10 @@ describe('plan fixtures made by terraform (scripts/make-fixtures.mjs)', () => {
       `review corpus: ${manifest.cases.length} cases (${benign} benign), ${expectedCount} expected findings, ` +
         `${reportedCount} reported; recall ${(recall * 100).toFixed(1)}%, precision ${(precision * 100).toFixed(1)}%`,
     );
+    const byClass = new Map<string, number>();
+    for (const c of manifest.cases)
+      byClass.set(c.class ?? 'regression', (byClass.get(c.class ?? 'regression') ?? 0) + 1);
+    console.log(`review corpus by class: ${[...byClass].map(([k, v]) => `${k} ${v}`).join(', ')}`);
     expect({ recall, precision }).toEqual({ recall: 1, precision: 1 });
   });
 

@@ -24,6 +24,8 @@ export interface ManifestCase {
   readonly expect: readonly string[];
   /** A benign change: nothing above info. */
   readonly benign?: boolean;
+  /** The corpus class the case belongs to (wildcards, conditions, created, moves, ranges, unknown, tables, coverage). */
+  readonly class?: string;
   readonly file: string;
   readonly changes: readonly string[];
   readonly statePatches: readonly string[];
