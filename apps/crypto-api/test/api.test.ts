@@ -7,6 +7,7 @@ import {
   createCryptoApi,
   type FunctionUrlResult,
 } from '../src/api';
+import { createEncryptor } from '../src/config';
 import { Limits } from '../src/constants';
 import { ApiErrorCode } from '../src/errors';
 import {
@@ -429,6 +430,26 @@ describe('ciphertext and KMS failures', () => {
     expectError(response, 400, ApiErrorCode.INVALID_CIPHERTEXT);
     expect(response.body).not.toContain(otherKey);
     expect(h.kms.calls.decrypt).toBe(0);
+  });
+
+  test('[TM-CRYPTO-02] a message with more than one wrapped key is refused before any KMS call', async () => {
+    // The deployed encryptor (createEncryptor) allows exactly the one wrapped key its keyring writes.
+    const kms = new InMemoryKms();
+    const keyArn = kms.createKey({ alias: 'crypto-api' });
+    const encryptor = createEncryptor({ client: kms, keyArn });
+    const api = createCryptoApi({
+      encryptor,
+      logger: new RecordingLogger(),
+      metrics: new RecordingMetrics(),
+      verifier: new PersonaVerifier(PERSONAS),
+      audience: TEST_AUDIENCE,
+    });
+    const forged = await new EnvelopeEncryptor({
+      keyring: new KmsKeyring({ client: kms, generatorKeyId: keyArn, additionalKeyIds: [kms.createKey()] }),
+    }).encrypt(hello, { encryptionContext: { app: 'crypto-api', principal: principalId(ALICE) } });
+    kms.resetCalls();
+    expectError(await api(decryptEvent(forged.toString('base64'))), 400, ApiErrorCode.INVALID_CIPHERTEXT);
+    expect(kms.calls.decrypt).toBe(0);
   });
 
   test.each([
