@@ -14,7 +14,7 @@ export const SEVERITY_RANK = { high: 3, medium: 2, low: 1, info: 0 } as const sa
 export const FAIL_ON_VALUES = ['high', 'medium', 'low', 'none'] as const;
 export type FailOn = (typeof FAIL_ON_VALUES)[number];
 
-export const OUTPUT_FORMATS = ['text', 'markdown', 'json'] as const;
+export const OUTPUT_FORMATS = ['text', 'markdown', 'json', 'sarif'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export const Defaults = {

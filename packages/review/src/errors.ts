@@ -19,6 +19,8 @@ export const ReviewErrorCode = {
   USAGE: 'USAGE',
   /** The report could not be written to `--out`. */
   WRITE_FAILED: 'WRITE_FAILED',
+  /** The accepted-risks file (`.secure-lambda-review.json` or `--accepted FILE`) is not valid. */
+  ACCEPTED_RISKS_INVALID: 'ACCEPTED_RISKS_INVALID',
 } as const;
 
 export type ReviewErrorCodeValue = (typeof ReviewErrorCode)[keyof typeof ReviewErrorCode];
@@ -103,6 +105,33 @@ export class UsageError extends ReviewError {
 export class WriteFailedError extends ReviewError {
   constructor(message: string, options?: ErrorOptions) {
     super(ReviewErrorCode.WRITE_FAILED, message, options);
+  }
+}
+
+/**
+ * The accepted-risks file is not JSON or breaks its schema. `problems` lists every problem found (not only
+ * the first), each naming the entry and field and saying what to write instead.
+ *
+ * @example
+ * try {
+ *   loadAcceptedRisks('.secure-lambda-review.json', { now: new Date() });
+ * } catch (error) {
+ *   if (error instanceof AcceptedRisksError) for (const problem of error.problems) console.error(problem);
+ * }
+ */
+export class AcceptedRisksError extends ReviewError {
+  readonly file: string;
+  readonly problems: readonly string[];
+
+  constructor(file: string, problems: readonly string[], options?: ErrorOptions) {
+    super(
+      ReviewErrorCode.ACCEPTED_RISKS_INVALID,
+      `${file} is not a valid accepted-risks file:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
+        'Fix the entries (the format is in packages/review/README.md, "Accepted risks"), or pass --accepted with another file.',
+      options,
+    );
+    this.file = file;
+    this.problems = problems;
   }
 }
 

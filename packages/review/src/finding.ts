@@ -16,6 +16,19 @@ export interface Finding {
   readonly message: string;
   readonly before: JsonValue;
   readonly after: JsonValue;
+  /**
+   * Set when an entry of the accepted-risks file covers this finding (see `applyAcceptedRisks`): the
+   * finding is still reported, marked accepted, and does not fail `--fail-on`. Absent otherwise.
+   */
+  readonly accepted?: Acceptance;
+}
+
+/** Why, by whom and until when a finding is accepted: copied from its accepted-risks entry. */
+export interface Acceptance {
+  readonly reason: string;
+  readonly owner: string;
+  /** Last day (UTC, `YYYY-MM-DD`) the acceptance holds. */
+  readonly expires: string;
 }
 
 export type SeverityCounts = Record<Severity, number>;

@@ -3,6 +3,21 @@
  * requests. It judges a change: what a plan would do to the security of what is deployed.
  */
 export {
+  ACCEPTED_RISKS_FILE,
+  type AcceptedRiskEntry,
+  AcceptedRiskLimits,
+  type AcceptedRisks,
+  type AcceptedRisksOutcome,
+  applyAcceptedRisks,
+  type ClockOptions,
+  describeEntry,
+  entryMatches,
+  isExpired,
+  loadAcceptedRisks,
+  parseAcceptedRisks,
+  type ReviewOutput,
+} from './accepted-risks';
+export {
   ADMIN_LIKE_MANAGED_POLICIES,
   DEPRECATED_LAMBDA_RUNTIMES,
   Defaults,
@@ -16,6 +31,7 @@ export {
   type Severity,
 } from './constants';
 export {
+  AcceptedRisksError,
   NoPlansFoundError,
   NotAPlanError,
   NotJsonError,
@@ -27,9 +43,28 @@ export {
   UsageError,
   WriteFailedError,
 } from './errors';
-export { countBySeverity, type Finding, maxSeverity, reachesThreshold, type SeverityCounts } from './finding';
+export {
+  type Acceptance,
+  countBySeverity,
+  type Finding,
+  maxSeverity,
+  reachesThreshold,
+  type SeverityCounts,
+} from './finding';
+export { escapeUnsafe, safeJson, UNSAFE_CHARACTERS } from './format/escape';
 export { formatJson } from './format/json';
-export { formatMarkdown } from './format/markdown';
+export { formatMarkdown, markdownText } from './format/markdown';
+export {
+  FINGERPRINT_KEY,
+  findingFingerprint,
+  findResourceRegion,
+  formatSarif,
+  SARIF_LEVEL,
+  type SarifOptions,
+  type SarifRegion,
+  SECURITY_SEVERITY,
+  sarifText,
+} from './format/sarif';
 export { formatText, type TextOptions } from './format/text';
 export {
   type Change,

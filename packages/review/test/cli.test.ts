@@ -124,7 +124,7 @@ describe('bad input exits 2 with a message that says what to do', () => {
   });
 
   test.each([
-    ['--format', 'yaml', '--format must be one of text, markdown, json, not "yaml"'],
+    ['--format', 'yaml', '--format must be one of text, markdown, json, sarif, not "yaml"'],
     ['--fail-on', 'critical', '--fail-on must be one of high, medium, low, none, not "critical"'],
   ])('a bad %s value', (option, value, message) => {
     const result = runBin([planPath('iam-benign'), option, value]);
@@ -149,7 +149,9 @@ describe('bad input exits 2 with a message that says what to do', () => {
   test('--help prints the usage and exits 0', () => {
     const result = runBin(['--help']);
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('exit codes: 0 nothing reaches --fail-on, 1 a finding does, 2 bad input');
+    expect(result.stdout).toContain(
+      'exit codes: 0 nothing reaches --fail-on, 1 a finding does or an accepted risk has expired, 2 bad input',
+    );
   });
 });
 
@@ -184,6 +186,7 @@ describe('formats', () => {
     expect(report.findings.length).toBe(5);
     for (const finding of report.findings) {
       expect(Object.keys(finding).sort()).toEqual([
+        'accepted',
         'address',
         'after',
         'before',
@@ -193,6 +196,7 @@ describe('formats', () => {
         'stack',
       ]);
       expect(['high', 'medium', 'low', 'info']).toContain(finding.severity);
+      expect(finding.accepted).toBeNull();
       expect(finding.stack).toBe('lambda-mixed');
     }
     expect(report.findings[0]).toMatchObject({
@@ -202,6 +206,7 @@ describe('formats', () => {
       before: 'AWS_IAM',
       after: 'NONE',
     });
+    expect((report as { acceptedRisks?: unknown }).acceptedRisks).toBeNull();
     expect(report.summary).toMatchObject({
       counts: { high: 1, medium: 3, low: 0, info: 1 },
       total: 5,

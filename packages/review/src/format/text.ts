@@ -1,7 +1,9 @@
 /** `--format text`: a terminal summary grouped by stack and severity, colored when the terminal allows. */
+import type { ReviewOutput } from '../accepted-risks';
 import { SEVERITIES, type Severity } from '../constants';
-import type { ReviewReport } from '../review';
-import { changesText, valueText } from './shared';
+import { reachesThreshold } from '../finding';
+import { escapeUnsafe } from './escape';
+import { acceptanceText, changesText, entryText, valueText } from './shared';
 
 export interface TextOptions {
   /** Use ANSI colors. The CLI decides: stdout is a TTY and NO_COLOR is not set. */
@@ -21,29 +23,39 @@ const RESET = '\u001b[0m';
 const VALUE_WIDTH = 160;
 
 /**
- * Renders the report for a terminal.
+ * Renders the report for a terminal. Every value from a plan (messages, addresses, stack names, before and
+ * after) is escaped first, so a plan cannot move the cursor, erase lines or reorder text (TM-REVIEW-01); the
+ * only escape sequences in the output are the reviewer's own colors.
  *
  * @example
  * process.stdout.write(formatText(report, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }));
  */
-export function formatText(report: ReviewReport, options: TextOptions): string {
+export function formatText(report: ReviewOutput, options: TextOptions): string {
   const paint = (style: keyof typeof COLORS, text: string) =>
     options.color ? `${COLORS[style]}${text}${RESET}` : text;
-  const { summary } = report;
+  const { summary, acceptedRisks } = report;
   const lines: string[] = [];
   const counts = SEVERITIES.map((s) => paint(s, `${s} ${summary.counts[s]}`)).join(', ');
+  const findingFails = report.findings.some(
+    (f) => f.accepted === undefined && reachesThreshold(f.severity, summary.failOn),
+  );
   const verdict =
     summary.failOn === 'none'
       ? 'fail-on none'
-      : summary.failed
-        ? paint('high', `FAIL (a finding reaches ${summary.failOn})`)
-        : paint('green', `pass (nothing reaches ${summary.failOn})`);
+      : !summary.failed
+        ? paint('green', `pass (nothing reaches ${summary.failOn})`)
+        : findingFails
+          ? paint('high', `FAIL (a finding reaches ${summary.failOn})`)
+          : paint('high', 'FAIL (an accepted risk has expired)');
+  const accepted = acceptedRisks === undefined ? '' : ` (${acceptedRisks.accepted} accepted)`;
   lines.push(
-    `${paint('bold', 'Terraform plan review')}: ${summary.plans.length} plan(s), ${summary.total} finding(s): ${counts}; ${verdict}`,
+    `${paint('bold', 'Terraform plan review')}: ${summary.plans.length} plan(s), ${summary.total} finding(s)${accepted}: ${counts}; ${verdict}`,
   );
   for (const plan of summary.plans) {
     lines.push('');
-    lines.push(`${paint('bold', plan.stack)}  ${paint('dim', `(${changesText(plan.changes)})`)}`);
+    lines.push(
+      `${paint('bold', escapeUnsafe(plan.stack))}  ${paint('dim', `(${changesText(plan.changes)})`)}`,
+    );
     const findings = report.findings.filter((f) => f.stack === plan.stack);
     if (findings.length === 0) lines.push('  no findings');
     for (const severity of SEVERITIES) {
@@ -51,8 +63,12 @@ export function formatText(report: ReviewReport, options: TextOptions): string {
       if (group.length === 0) continue;
       lines.push(`  ${paint(severity, `${severity.toUpperCase()} (${group.length})`)}`);
       for (const finding of group) {
-        lines.push(`    ${paint(severity, finding.rule)}  ${finding.address}`);
-        lines.push(`      ${finding.message}`);
+        const mark = finding.accepted === undefined ? '' : `  ${paint('green', '[accepted]')}`;
+        lines.push(`    ${paint(severity, finding.rule)}  ${escapeUnsafe(finding.address)}${mark}`);
+        lines.push(`      ${escapeUnsafe(finding.message)}`);
+        if (finding.accepted !== undefined) {
+          lines.push(paint('green', `      ${acceptanceText(finding.accepted)}`));
+        }
         if (finding.before !== null || finding.after !== null) {
           lines.push(
             paint('dim', `      before: ${valueText(finding.before, VALUE_WIDTH)}`),
@@ -62,6 +78,20 @@ export function formatText(report: ReviewReport, options: TextOptions): string {
       }
     }
   }
-  for (const skipped of summary.skipped) lines.push('', paint('dim', `skipped (not a plan): ${skipped}`));
+  if (acceptedRisks !== undefined) {
+    lines.push(
+      '',
+      `accepted risks (${escapeUnsafe(acceptedRisks.file)}): ${acceptedRisks.entries} entr${acceptedRisks.entries === 1 ? 'y' : 'ies'}, ${acceptedRisks.accepted} finding(s) accepted`,
+    );
+    for (const entry of acceptedRisks.expired) {
+      lines.push(paint('high', `  EXPIRED ${entryText(entry)}: renew it with a new date or remove it`));
+    }
+    for (const entry of acceptedRisks.stale) {
+      lines.push(paint('medium', `  stale ${entryText(entry)}: matches no finding; remove it`));
+    }
+  }
+  for (const skipped of summary.skipped) {
+    lines.push('', paint('dim', `skipped (not a plan): ${escapeUnsafe(skipped)}`));
+  }
   return `${lines.join('\n')}\n`;
 }
