@@ -17,8 +17,9 @@
  *
  * Then the plans written by this run are reviewed by @secure-lambda/review (packages/review, built by
  * `npm run plan`): the text summary goes to the terminal and the Markdown report, for the pull request, to
- * `cdktf.out/plans/review.md`. A finding at or above --fail-on (default high) makes the exit code 1; the
- * rule ids are documented in packages/review/README.md.
+ * `cdktf.out/plans/review.md`, and SARIF for code scanning to `cdktf.out/plans/review.sarif`. A finding at or
+ * above --fail-on (default high) that `.secure-lambda-review.json` does not accept, or an expired entry of
+ * that file, makes the exit code 1; the rule ids are documented in packages/review/README.md.
  *
  * The stack directories that `cdktf synth` writes are never modified. `cdktf synth` does not clear them
  * (only orphaned stack directories are removed), and `cdktf deploy` runs terraform in them: a plan-lane
@@ -68,9 +69,12 @@ export const PLAN_LANE_STATE = 'plan-lane.tfstate';
  * after the other.
  */
 export const DEFAULT_CONCURRENCY = 2;
-/** The plan reviewer's bin (packages/review) and the Markdown report it writes next to the plans. */
+/** The plan reviewer's bin (packages/review) and the Markdown and SARIF reports it writes next to the plans. */
 export const REVIEW_BIN = path.join(repoRoot, 'packages', 'review', 'dist', 'cli.js');
 export const REVIEW_FILE = 'review.md';
+export const REVIEW_SARIF_FILE = 'review.sarif';
+/** The team's accepted risks (rule, address, reason, owner, expiry), read when present. */
+export const ACCEPTED_RISKS_PATH = path.join(repoRoot, '.secure-lambda-review.json');
 export const DEFAULT_REVIEW_FAIL_ON = 'high';
 
 /** Provider settings that the plan lane sets for every aws provider configuration. */
@@ -385,7 +389,8 @@ export async function planStacks({
 
 /**
  * Reviews plan files with @secure-lambda/review: text summary to the terminal, Markdown to
- * `<outDir>/plans/review.md`. Resolves with the reviewer's exit code: 0 nothing reaches `failOn`, 1 a finding
+ * `<outDir>/plans/review.md`, SARIF (for code scanning) to `<outDir>/plans/review.sarif`; the accepted risks
+ * of `.secure-lambda-review.json` at the repository root count when the file exists. Resolves with the reviewer's exit code: 0 nothing reaches `failOn`, 1 a finding
  * does, 2 bad input.
  *
  * @example
@@ -407,7 +412,11 @@ export async function reviewPlanFiles(
     );
   }
   const reviewFile = path.join(outDir, 'plans', REVIEW_FILE);
-  const args = [reviewBin, ...planFiles, '--format', 'markdown', '--out', reviewFile, '--fail-on', failOn];
+  const sarifFile = path.join(outDir, 'plans', REVIEW_SARIF_FILE);
+  const args = [reviewBin, ...planFiles, '--format', 'markdown', '--out', reviewFile, '--sarif', sarifFile];
+  args.push('--fail-on', failOn);
+  // Passed explicitly: the reviewer's default is the working directory, which need not be the repository root.
+  if (existsSync(ACCEPTED_RISKS_PATH)) args.push('--accepted', ACCEPTED_RISKS_PATH);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: 'inherit' });
     child.on('error', (error) =>
@@ -589,8 +598,11 @@ async function main() {
     }
     const planned = results.flatMap((r) => (r.ok ? [r.planJsonPath] : []));
     const reviewPath = path.join(options.outDir, 'plans', REVIEW_FILE);
-    // A review.md from an earlier run must not be mistaken for the review of these plans.
-    if (!options.review) rmSync(reviewPath, { force: true });
+    // A review.md or review.sarif from an earlier run must not be mistaken for the review of these plans.
+    if (!options.review) {
+      rmSync(reviewPath, { force: true });
+      rmSync(path.join(options.outDir, 'plans', REVIEW_SARIF_FILE), { force: true });
+    }
     if (options.review && planned.length > 0) {
       const reviewFile = display(reviewPath);
       const code = await reviewPlanFiles(planned, { outDir: options.outDir, failOn: options.failOn });

@@ -298,3 +298,164 @@ describe('sensitive values are never printed', () => {
     expect(result.stdout).not.toContain('s3:*');
   });
 });
+
+/** `YYYY-MM-DD` (UTC) `days` from now: the bin reads the real clock. */
+function day(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+describe('accepted risks', () => {
+  const urlEntry = {
+    rule: 'lambda.url-public',
+    address: 'aws_lambda_function_url.api',
+    reason: 'Public webhook; the handler verifies an HMAC signature',
+    owner: '@org/payments',
+  };
+  /** A folder like a repository root: the plan in cdktf.out/plans and the accepted-risks file. */
+  const repo = (accepted: readonly object[] | string) => {
+    const root = mkdtempSync(path.join(tmp, 'Accepted-Repo-'));
+    const plans = path.join(root, 'cdktf.out', 'plans');
+    mkdirSync(plans, { recursive: true });
+    copyFileSync(planPath('lambda-mixed'), path.join(plans, 'lambda-mixed.json'));
+    writeFileSync(
+      path.join(root, '.secure-lambda-review.json'),
+      typeof accepted === 'string' ? accepted : JSON.stringify({ version: 1, accepted }),
+    );
+    return root;
+  };
+
+  test('the default file accepts the only high finding: exit 0, the finding still shown as accepted', () => {
+    const root = repo([{ ...urlEntry, expires: day(30) }]);
+    const result = runBin([], { cwd: root });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('5 finding(s) (1 accepted)');
+    expect(result.stdout).toContain('pass (nothing reaches high)');
+    expect(result.stdout).toMatch(/lambda\.url-public {2}aws_lambda_function_url\.api {2}\[accepted\]/);
+    expect(result.stdout).toContain(`accepted by @org/payments until ${day(30)}: Public webhook`);
+    const json = JSON.parse(runBin(['--format', 'json'], { cwd: root }).stdout) as {
+      findings: { rule: string; accepted: unknown }[];
+      acceptedRisks: { accepted: number; expired: unknown[]; stale: unknown[] };
+    };
+    expect(json.findings.find((f) => f.rule === 'lambda.url-public')?.accepted).toEqual({
+      reason: urlEntry.reason,
+      owner: urlEntry.owner,
+      expires: day(30),
+    });
+    expect(json.acceptedRisks).toMatchObject({ accepted: 1, expired: [], stale: [] });
+    const md = runBin(['--format', 'markdown'], { cwd: root }).stdout;
+    expect(md).toContain('✅ **accepted** by @&#8203;org/payments');
+    expect(md).toContain('✅ passes: nothing reaches `high`');
+  });
+
+  test('accepted findings still fail a lower threshold they are not accepted for', () => {
+    const root = repo([{ ...urlEntry, expires: day(30) }]);
+    expect(runBin(['--fail-on', 'medium'], { cwd: root }).status).toBe(1);
+  });
+
+  test('an expired entry fails the review and names the entry', () => {
+    const root = repo([{ ...urlEntry, expires: day(-1) }]);
+    const result = runBin([], { cwd: root });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      `accepted risk accepted[0] (lambda.url-public on aws_lambda_function_url.api, owner @org/payments) in .secure-lambda-review.json expired on ${day(-1)}: renew it with a new date or remove it`,
+    );
+    expect(result.stdout).toContain('EXPIRED accepted[0] lambda.url-public on aws_lambda_function_url.api');
+    expect(result.stdout).not.toContain('[accepted]');
+  });
+
+  test('an expired entry fails even when what it covered is accepted otherwise or gone', () => {
+    const root = repo([
+      { ...urlEntry, expires: day(30) },
+      { ...urlEntry, address: 'aws_lambda_function_url.old', expires: day(-3) },
+    ]);
+    const result = runBin([], { cwd: root });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('FAIL (an accepted risk has expired)');
+  });
+
+  test('a stale entry is a warning, not a failure', () => {
+    const root = repo([
+      { ...urlEntry, expires: day(30) },
+      { ...urlEntry, address: 'aws_lambda_function_url.gone', expires: day(30) },
+    ]);
+    const result = runBin([], { cwd: root });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain(
+      'warning: accepted risk accepted[1] (lambda.url-public on aws_lambda_function_url.gone) in .secure-lambda-review.json matches no finding: remove it',
+    );
+  });
+
+  test('an invalid file is bad input (exit 2) with every problem listed', () => {
+    const root = repo([{ ...urlEntry, rule: 'lambda.url-open', expires: 'soon' }]);
+    const result = runBin([], { cwd: root });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('.secure-lambda-review.json is not a valid accepted-risks file:');
+    expect(result.stderr).toContain('accepted[0].rule "lambda.url-open" is not a rule id');
+    expect(result.stderr).toContain('accepted[0].expires "soon" is not a date: write YYYY-MM-DD');
+  });
+
+  test('--accepted FILE is read instead of the default; a missing one is an error', () => {
+    const root = repo('{ "this is": "not read" ');
+    const other = path.join(root, 'risks.json');
+    writeFileSync(other, JSON.stringify({ version: 1, accepted: [{ ...urlEntry, expires: day(30) }] }));
+    expect(runBin(['--accepted', other], { cwd: root }).status).toBe(0);
+    const missing = runBin(['--accepted', path.join(root, 'nope.json')], { cwd: root });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('cannot read the accepted-risks file');
+  });
+
+  test('--format sarif: accepted findings are suppressed, the file location is relative to the working directory', () => {
+    const root = repo([{ ...urlEntry, expires: day(30) }]);
+    const result = runBin(['--format', 'sarif'], { cwd: root });
+    expect(result.status).toBe(0);
+    const log = JSON.parse(result.stdout) as {
+      version: string;
+      runs: {
+        results: {
+          ruleId: string;
+          suppressions?: unknown[];
+          locations: { physicalLocation: { artifactLocation: unknown } }[];
+        }[];
+      }[];
+    };
+    expect(log.version).toBe('2.1.0');
+    const url = log.runs[0]?.results.find((r) => r.ruleId === 'lambda.url-public');
+    expect(url?.suppressions).toHaveLength(1);
+    expect(url?.locations[0]?.physicalLocation.artifactLocation).toEqual({
+      uri: 'cdktf.out/plans/lambda-mixed.json',
+      uriBaseId: '%SRCROOT%',
+    });
+  });
+});
+
+describe('--sarif FILE', () => {
+  test('writes SARIF beside the --out report in the same run', () => {
+    const out = path.join(tmp, 'both', 'review.md');
+    const sarif = path.join(tmp, 'both', 'review.sarif');
+    const result = runBin([planPath('lambda-mixed'), '--format', 'markdown', '--out', out, '--sarif', sarif]);
+    expect(result.status).toBe(1);
+    expect(readFileSync(out, 'utf8').startsWith('## Terraform plan review')).toBe(true);
+    const log = JSON.parse(readFileSync(sarif, 'utf8')) as { runs: { results: unknown[] }[] };
+    expect(log.runs[0]?.results).toHaveLength(5);
+    expect(result.stdout).toContain(`sarif report written to ${sarif}`);
+    expect(readdirSync(path.dirname(out)).sort()).toEqual(['review.md', 'review.sarif']);
+  });
+});
+
+describe('[TM-REVIEW-01] a hostile plan file name cannot forge the terminal', () => {
+  test('[TM-REVIEW-01] a stack (file) name with ESC and bidi characters is printed escaped by the bin', () => {
+    const dir = mkdtempSync(path.join(tmp, 'hostile-'));
+    const name = `evil\u001b[2K\u001b[1A\u202e.json`;
+    copyFileSync(planPath('lambda-mixed'), path.join(dir, name));
+    writeFileSync(path.join(dir, `note\u001b]0;owned\u0007.json`), '{"note": true}');
+    const result = runBin([dir]);
+    expect(result.status).toBe(1);
+    for (const stream of [result.stdout, result.stderr]) {
+      expect(stream).not.toContain(String.fromCharCode(0x1b));
+      expect(stream).not.toContain(String.fromCharCode(0x202e));
+      expect(stream).not.toContain(String.fromCharCode(0x07));
+    }
+    expect(result.stdout).toContain('evil\\u001b[2K\\u001b[1A\\u202e');
+    expect(result.stderr).toContain('note\\u001b]0;owned\\u0007.json');
+  });
+});
