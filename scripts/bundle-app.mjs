@@ -2,10 +2,21 @@
 // Bundles one handler app (run from the app's directory: `npm run bundle`): esbuild (bundle, minify,
 // tree-shake, Node 20-compatible output for the nodejs22.x runtime) into dist/bundle/index.js with its
 // source map, then one reproducible zip, dist/<app>.zip. Prints the sizes and the largest inputs.
+// Takes no arguments: anything given is a usage error (exit 2), so a mistyped flag is not silently ignored.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { zipFiles } from '@secure-lambda/deterministic-zip';
 import { build } from 'esbuild';
-import { zipFiles } from './deterministic-zip.mjs';
+
+try {
+  parseArgs({ args: process.argv.slice(2), options: {}, strict: true, allowPositionals: false });
+} catch (error) {
+  console.error(
+    `bundle-app: ${error.message}\nusage: node ../../scripts/bundle-app.mjs (in an app's directory)`,
+  );
+  process.exit(2);
+}
 
 const appDir = process.cwd();
 const app = JSON.parse(readFileSync(path.join(appDir, 'package.json'), 'utf8')).name.replace(/^@[^/]+\//, '');

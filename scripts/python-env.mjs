@@ -4,11 +4,16 @@
  * pinned `requirements.txt` at the repository root.
  *
  *   node scripts/python-env.mjs          # also run by `npm test` and `npm run setup:python`
+ *   node scripts/python-env.mjs --help
  *
  * Environment:
  *   SECURE_LAMBDA_VENV    where the virtualenv lives (default `<repo>/.venv`; a relative path is taken
- *                         from the repository root, as `@secure-lambda/testkit` does)
+ *                         from the repository root)
  *   SECURE_LAMBDA_PYTHON  the interpreter that creates it (default `python3` on PATH)
+ *
+ * Where the virtualenv is comes from `@secure-lambda/moto/python-env`, the same file the moto package
+ * reads when it runs moto: plain CommonJS, so this script can use it straight after `npm ci`, before
+ * anything is built. Exit codes: 0 ready, 1 a step failed (the message names it), 2 bad usage.
  *
  * `npm test` runs this on every invocation, so the common case must be cheap: a stamp file inside the
  * virtualenv records the hash of requirements.txt and the Python version of the last complete install,
@@ -21,6 +26,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { PythonEnv, resolveVenvDir, venvExecutable } from '@secure-lambda/moto/python-env';
 
 /** The pinned set in requirements.txt is resolved on 3.11; several pins (networkx, regex, ...) need it. */
 const MIN_PYTHON = Object.freeze({ major: 3, minor: 11 });
@@ -28,7 +35,17 @@ const STAMP_FILE = '.secure-lambda-stamp.json';
 const STAMP_FORMAT = 1;
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const requirementsPath = path.join(repoRoot, 'requirements.txt');
+const requirementsPath = path.join(repoRoot, PythonEnv.REQUIREMENTS_FILE);
+
+/** The command line: no options but --help; the usage text is generated from this table. */
+const OPTIONS = /** @type {const} */ ({
+  help: { type: 'boolean', description: 'print this text and exit' },
+});
+const USAGE = [
+  'usage: node scripts/python-env.mjs [options]',
+  '  creates or refreshes the Python virtualenv from requirements.txt',
+  ...Object.entries(OPTIONS).map(([name, { description }]) => `  --${name.padEnd(8)}${description}`),
+].join('\n');
 
 class StepError extends Error {
   /**
@@ -45,11 +62,6 @@ class StepError extends Error {
 function display(p) {
   const rel = path.relative(process.cwd(), p);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
-}
-
-function resolveVenvDir() {
-  const fromEnv = process.env.SECURE_LAMBDA_VENV;
-  return fromEnv ? path.resolve(repoRoot, fromEnv) : path.join(repoRoot, '.venv');
 }
 
 /**
@@ -77,13 +89,13 @@ function probePython(python) {
 }
 
 function findBasePython() {
-  const python = process.env.SECURE_LAMBDA_PYTHON || 'python3';
+  const python = process.env[PythonEnv.PYTHON_ENV] || 'python3';
   const probe = probePython(python);
   if (!probe.ok) {
     throw new StepError(
       'find Python',
       `could not run \`${python}\` (${probe.detail}). Install Python >= ${MIN_PYTHON.major}.${MIN_PYTHON.minor} ` +
-        'and put python3 on PATH, or set SECURE_LAMBDA_PYTHON to the interpreter to use.',
+        `and put python3 on PATH, or set ${PythonEnv.PYTHON_ENV} to the interpreter to use.`,
     );
   }
   if (probe.major !== MIN_PYTHON.major || probe.minor < MIN_PYTHON.minor) {
@@ -143,7 +155,7 @@ function run(command, args, step, hint) {
  * @param {{ python: string, version: string }} base
  */
 function ensureVenv(venvDir, base) {
-  const venvPython = path.join(venvDir, 'bin', 'python');
+  const venvPython = venvExecutable(venvDir, 'python');
   const exists = existsSync(venvDir);
   if (exists && existsSync(venvPython)) {
     const probe = probePython(venvPython);
@@ -154,7 +166,7 @@ function ensureVenv(venvDir, base) {
     throw new StepError(
       'create virtualenv',
       `${venvDir} exists, is not empty and is not a virtualenv (no pyvenv.cfg), so it is left alone. ` +
-        'Point SECURE_LAMBDA_VENV at a new or empty directory, or remove that one.',
+        `Point ${PythonEnv.VENV_ENV} at a new or empty directory, or remove that one.`,
     );
   }
   // A broken venv (interpreter moved, Python upgraded) is rebuilt from scratch: its packages were built
@@ -172,7 +184,7 @@ function ensureVenv(venvDir, base) {
 }
 
 function main() {
-  const venvDir = resolveVenvDir();
+  const { venvDir } = resolveVenvDir(repoRoot);
   const stampPath = path.join(venvDir, STAMP_FILE);
   const requirementsSha256 = readRequirementsHash();
   const base = findBasePython();
@@ -184,7 +196,7 @@ function main() {
     stamp.format === wanted.format &&
     stamp.requirementsSha256 === wanted.requirementsSha256 &&
     stamp.python === wanted.python &&
-    existsSync(path.join(venvDir, 'bin', 'python'));
+    existsSync(venvExecutable(venvDir, 'python'));
   if (upToDate) {
     console.log(`python env up to date (${display(venvDir)}, Python ${base.version})`);
     return;
@@ -208,8 +220,20 @@ function main() {
   console.log(`python-env: ready (${display(venvDir)}, Python ${base.version})`);
 }
 
+/** @returns {boolean} whether to go on (false: --help was answered) */
+function readCommandLine() {
+  try {
+    const { values } = parseArgs({ args: process.argv.slice(2), options: OPTIONS, strict: true });
+    if (values.help) console.log(USAGE);
+    return !values.help;
+  } catch (error) {
+    console.error(`python-env: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
 try {
-  main();
+  if (readCommandLine()) main();
 } catch (error) {
   if (error instanceof StepError) {
     console.error(`python-env: step "${error.step}" failed: ${error.message}`);

@@ -1,5 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import {
   closeSync,
   existsSync,
@@ -11,14 +10,18 @@ import {
   writeFileSync,
 } from 'node:fs';
 import https from 'node:https';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  ensureCertificate,
+  isPortConflict,
+  killProcessGroup,
   locateMotoInstall,
-  MOTO_SERVE_SCRIPT,
+  MotoCertificateError,
+  type MotoInstall,
+  motoServerArgs,
   motoServerEnvironment,
   pickFreePort,
-} from '@secure-lambda/testkit';
+} from '@secure-lambda/moto';
 import { errorMessage, LocalDeployError } from './errors';
 import { display, type LocalLayout } from './layout';
 
@@ -108,26 +111,19 @@ export async function runningEmulator(layout: LocalLayout): Promise<EmulatorInfo
   }
 }
 
-/** Writes the emulator's certificate and key when missing or about to expire. */
-function ensureCertificate(layout: LocalLayout, python: string): void {
-  if (existsSync(layout.certFile) && existsSync(layout.keyFile)) {
-    const cert = new X509Certificate(readFileSync(layout.certFile));
-    const renewAt = Date.now() + EmulatorDefaults.CERT_RENEW_DAYS * 86_400_000;
-    if (new Date(cert.validTo).getTime() > renewAt) return;
-  }
-  mkdirSync(path.dirname(layout.certFile), { recursive: true, mode: 0o700 });
-  const script = path.resolve(__dirname, '..', 'python', 'make-cert.py');
-  const result = spawnSync(
-    python,
-    [script, layout.certFile, layout.keyFile, String(EmulatorDefaults.CERT_DAYS)],
-    { encoding: 'utf8' },
-  );
-  if (result.status !== 0) {
-    throw new LocalDeployError(
-      'start emulator',
-      `could not create the emulator's TLS certificate with ${python}. Run \`npm run setup:python\` and retry.`,
-      { output: `${result.stderr ?? ''}${result.stdout ?? ''}${result.error ? result.error.message : ''}` },
-    );
+/** Writes the emulator's certificate and key when missing or about to expire (moto's make-cert.py). */
+function ensureEmulatorCertificate(layout: LocalLayout, python: string): void {
+  try {
+    ensureCertificate({
+      python,
+      certFile: layout.certFile,
+      keyFile: layout.keyFile,
+      days: EmulatorDefaults.CERT_DAYS,
+      renewDays: EmulatorDefaults.CERT_RENEW_DAYS,
+    });
+  } catch (error) {
+    if (!(error instanceof MotoCertificateError)) throw error;
+    throw new LocalDeployError('start emulator', error.message, { output: error.output, cause: error });
   }
 }
 
@@ -144,31 +140,25 @@ async function startEmulator(
   layout: LocalLayout,
   { accountId, region, ownerPid }: EmulatorTarget,
 ): Promise<EmulatorInfo> {
-  let install: Awaited<ReturnType<typeof locateMotoInstall>>;
+  let install: MotoInstall;
   try {
     install = await locateMotoInstall(undefined);
   } catch (error) {
     throw new LocalDeployError('start emulator', errorMessage(error), { cause: error });
   }
-  ensureCertificate(layout, install.python);
+  ensureEmulatorCertificate(layout, install.python);
   const ca = readFileSync(layout.certFile, 'utf8');
   for (let attempt = 1; attempt <= EmulatorDefaults.PORT_ATTEMPTS; attempt += 1) {
     const port = await pickFreePort();
     const log = openSync(layout.emulatorLog, 'w');
-    // testkit's python/serve.py: a retried write gets its first answer instead of a second run, and an
-    // owned emulator (tests) exits once its owner is gone (SECURE_LAMBDA_EMULATOR_OWNER). Why: in that file.
-    const serverArgs = [
-      MOTO_SERVE_SCRIPT,
-      install.motoServer,
-      '-H',
-      EmulatorDefaults.HOST,
-      '-p',
-      String(port),
-      '-c',
-      layout.certFile,
-      '-k',
-      layout.keyFile,
-    ];
+    // @secure-lambda/moto's python/serve.py: a retried write gets its first answer instead of a second
+    // run, and an owned emulator (tests) exits once its owner is gone (SECURE_LAMBDA_EMULATOR_OWNER).
+    const serverArgs = motoServerArgs({
+      install,
+      port,
+      host: EmulatorDefaults.HOST,
+      tls: { certFile: layout.certFile, keyFile: layout.keyFile },
+    });
     const owned: Record<string, string> =
       ownerPid !== undefined ? { SECURE_LAMBDA_EMULATOR_OWNER: String(ownerPid) } : {};
     const child = spawn(install.python, serverArgs, {
@@ -208,8 +198,8 @@ async function startEmulator(
       await Promise.race([sleep(200), spawnError]);
     }
     const output = logTail(layout);
-    if (exited && /Address already in use|in use by another program/.test(output)) continue;
-    if (!exited) killGroup(info.pid, 'SIGKILL');
+    if (exited && isPortConflict(output)) continue;
+    if (!exited) killProcessGroup(info.pid, 'SIGKILL');
     throw new LocalDeployError(
       'start emulator',
       exited
@@ -259,7 +249,7 @@ export async function ensureEmulator(layout: LocalLayout, target: EmulatorTarget
     return { info: running, reused: true };
   }
   const recorded = readEmulatorInfo(layout);
-  if (recorded && isAlive(recorded.pid)) killGroup(recorded.pid, 'SIGKILL');
+  if (recorded && isAlive(recorded.pid)) killProcessGroup(recorded.pid, 'SIGKILL');
   rmSync(layout.emulatorFile, { force: true });
   let staleStateMovedTo: string | undefined;
   if (hasResources(layout.stateFile)) {
@@ -282,29 +272,16 @@ export function hasResources(stateFile: string): boolean {
   }
 }
 
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    // Detached: the server leads its own process group.
-    process.kill(-pid, signal);
-  } catch {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // Already gone.
-    }
-  }
-}
-
 /** Stops the recorded emulator (TERM, then KILL after a grace period). Returns whether one was running. */
 export async function stopEmulator(layout: LocalLayout): Promise<boolean> {
   const info = readEmulatorInfo(layout);
   if (!info) return false;
   const wasAlive = isAlive(info.pid);
   if (wasAlive) {
-    killGroup(info.pid, 'SIGTERM');
+    killProcessGroup(info.pid, 'SIGTERM');
     const deadline = Date.now() + EmulatorDefaults.STOP_GRACE_MS;
     while (isAlive(info.pid) && Date.now() < deadline) await sleep(100);
-    if (isAlive(info.pid)) killGroup(info.pid, 'SIGKILL');
+    if (isAlive(info.pid)) killProcessGroup(info.pid, 'SIGKILL');
     while (isAlive(info.pid)) await sleep(50);
   }
   rmSync(layout.emulatorFile, { force: true });

@@ -2,17 +2,20 @@
  * Typed errors of `@secure-lambda/testkit`.
  *
  * Two families, deliberately unrelated:
- * - `TestkitError` and its subclasses: the harness itself failed or was misused (moto missing, bad
- *   options). Each has a stable `code` and a message that says what to do next.
+ * - `TestkitError` and its subclasses: the harness itself failed or was misused (moto did not start, bad
+ *   options). Each has a stable `code` and a message that says what to do next. A missing virtualenv is
+ *   `MotoNotInstalledError` from `@secure-lambda/moto` (re-exported by the index), with the same code.
  * - `KmsServiceError`: what the in-memory KMS double throws *as KMS would*. It imitates an AWS SDK v3
  *   service exception (`name`, `$fault`, `$metadata`), so code under test sees the same shape it gets from
  *   the real client, and it is not a `TestkitError` so that code cannot tell the two apart by accident.
  */
 import { randomUUID } from 'node:crypto';
+import { MotoErrorCode } from '@secure-lambda/moto';
 import { KmsExceptions } from './constants';
 
 export const TestkitErrorCode = {
-  MOTO_NOT_INSTALLED: 'MOTO_NOT_INSTALLED',
+  /** Thrown as `MotoNotInstalledError` (from `@secure-lambda/moto`), which is not a `TestkitError`. */
+  MOTO_NOT_INSTALLED: MotoErrorCode.MOTO_NOT_INSTALLED,
   MOTO_START_FAILED: 'MOTO_START_FAILED',
   MOTO_REQUEST_FAILED: 'MOTO_REQUEST_FAILED',
   INVALID_OPTIONS: 'INVALID_OPTIONS',
@@ -28,17 +31,6 @@ export class TestkitError extends Error {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
-  }
-}
-
-/** The virtualenv holding moto does not exist or lacks `moto_server`. */
-export class MotoNotInstalledError extends TestkitError {
-  /** Where the harness looked for the virtualenv; undefined when it could not even find the repository. */
-  readonly venvDir: string | undefined;
-
-  constructor(message: string, venvDir: string | undefined, options?: ErrorOptions) {
-    super(TestkitErrorCode.MOTO_NOT_INSTALLED, message, options);
-    this.venvDir = venvDir;
   }
 }
 

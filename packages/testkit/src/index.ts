@@ -1,7 +1,20 @@
 /**
  * `@secure-lambda/testkit`: test harnesses for the workspace — a local moto server (the AWS API emulator)
- * and an in-memory KMS double. Private: used only by the workspace's own tests.
+ * and an in-memory KMS double. Private: used only by the workspace's own tests; the server process itself
+ * is `@secure-lambda/moto`, which tools that run moto outside tests (deploy:local) use directly.
  */
+
+/**
+ * From `@secure-lambda/moto`, for tests that run a Python tool of their own against the harness's server
+ * (the Encryption SDK CLI interop lane): the virtualenv, its missing-install error, and the sanitized
+ * server environment (no real AWS settings, no proxies).
+ */
+export {
+  locateMotoInstall,
+  type MotoInstall,
+  MotoNotInstalledError,
+  motoServerEnvironment,
+} from '@secure-lambda/moto';
 export {
   DataKeySpecBytes,
   KmsDoubleDefaults,
@@ -16,7 +29,6 @@ export {
 export {
   KmsServiceError,
   type KmsServiceErrorMetadata,
-  MotoNotInstalledError,
   MotoRequestFailedError,
   MotoStartFailedError,
   TestkitError,
@@ -46,14 +58,3 @@ export {
   startMotoServer,
   withMotoServer,
 } from './moto-server';
-/**
- * Building blocks of the harness for tools that run a long-lived emulator of their own (the local
- * deployment in packages/local-aws): where moto is installed, the script that runs it (python/serve.py),
- * a free loopback port, and the sanitized server environment (no real AWS settings, no proxies).
- */
-export {
-  MOTO_SERVE_SCRIPT,
-  pickFreePort,
-  serverEnvironment as motoServerEnvironment,
-} from './private/moto-process';
-export { locateMotoInstall, type MotoInstall } from './private/venv';

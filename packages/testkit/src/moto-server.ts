@@ -1,9 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, MotoDefaults } from './constants';
+import {
+  isPortConflict,
+  locateMotoInstall,
+  MOTO_ACCOUNT_ID,
+  MOTO_CREDENTIALS,
+  MotoDefaults,
+  type MotoInstall,
+  MotoProcess,
+  motoServerEnvironment,
+  type ProcessExit,
+  pickFreePort,
+} from '@secure-lambda/moto';
 import { MotoRequestFailedError, MotoStartFailedError, TestkitOptionsError } from './errors';
 import { httpRequest } from './private/http';
-import { MotoProcess, type ProcessExit, pickFreePort, serverEnvironment } from './private/moto-process';
-import { locateMotoInstall, type MotoInstall } from './private/venv';
 
 export interface MotoServerOptions {
   /**
@@ -106,13 +115,6 @@ function describeExit(exit: ProcessExit): string {
   return exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
 }
 
-/** Werkzeug's words when the port is taken; the only start failure worth retrying. */
-function isPortConflict(proc: MotoProcess): boolean {
-  return (
-    proc.output.includes('Address already in use') || proc.output.includes('is in use by another program')
-  );
-}
-
 async function isReady(endpoint: string, timeoutMs: number): Promise<boolean> {
   try {
     // A moto-only endpoint with a small JSON answer: a foreign server that grabbed the port fails this.
@@ -137,12 +139,12 @@ async function launch(
   deadline: number,
   startTimeoutMs: number,
 ): Promise<LaunchOutcome> {
-  const proc = new MotoProcess(install, port, serverEnvironment(port, region, extraEnv));
+  const proc = new MotoProcess(install, port, motoServerEnvironment(port, region, extraEnv));
   const endpoint = `http://${MotoDefaults.HOST}:${port}`;
   for (;;) {
     const exit = proc.exitInfo;
     if (exit !== undefined) {
-      if (exit.error === undefined && isPortConflict(proc))
+      if (exit.error === undefined && isPortConflict(proc.output.text()))
         return { kind: 'port-taken', outputTail: proc.output.text() };
       throw new MotoStartFailedError(
         `moto_server (${install.motoServer}) ${describeExit(exit)} before it was ready on ${endpoint}. ` +

@@ -3,7 +3,7 @@
 const ANSI_ESCAPE = /\u001b\[[0-9;]*[A-Za-z]/g;
 
 /**
- * Keeps the last `maxBytes` bytes written to it. moto logs a line per request, so a long test run would
+ * Keeps the last `maxBytes` bytes written to it, for error messages. moto logs a line per request, so a long test run would
  * otherwise grow without bound only to show a few lines in an error.
  */
 export class OutputTail {
@@ -25,9 +25,5 @@ export class OutputTail {
     const all = Buffer.concat(this.chunks);
     const window = all.length > this.maxBytes ? all.subarray(all.length - this.maxBytes) : all;
     return window.toString('utf8').replace(ANSI_ESCAPE, '').trimEnd();
-  }
-
-  includes(needle: string): boolean {
-    return this.text().includes(needle);
   }
 }

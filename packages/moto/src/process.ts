@@ -1,18 +1,48 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { MOTO_CREDENTIALS, MotoDefaults } from '../constants';
+import { MOTO_CREDENTIALS, MotoDefaults } from './constants';
 import { OutputTail } from './output-tail';
 import type { MotoInstall } from './venv';
 
 /**
  * python/serve.py: runs the `moto_server` console script under the virtualenv's interpreter, answering a
- * retried write with its first answer (why: in that file). With SECURE_LAMBDA_WATCH_STDIN=1 it exits as
- * soon as its stdin reaches end-of-file. The parent holds the only write end of that pipe, so the server
- * dies with the parent however the parent dies, including SIGKILL or a crashed test worker, which no
- * 'exit' hook sees. argv: [MOTO_SERVE_SCRIPT, <moto_server path>, ...moto_server args].
+ * retried write with its first answer (why: in that file). Watchdogs, so a server never outlives what
+ * started it: with SECURE_LAMBDA_WATCH_STDIN=1 it exits as soon as its stdin reaches end-of-file, with
+ * SECURE_LAMBDA_EMULATOR_OWNER=<pid> once that process is gone.
  */
-export const MOTO_SERVE_SCRIPT = path.resolve(__dirname, '..', '..', 'python', 'serve.py');
+export const MOTO_SERVE_SCRIPT = path.resolve(__dirname, '..', 'python', 'serve.py');
+
+/** Where and how a server listens: plain HTTP, or HTTPS with a certificate from {@link ensureCertificate}. */
+export interface MotoListen {
+  readonly install: MotoInstall;
+  readonly port: number;
+  /** @default '127.0.0.1' (MotoDefaults.HOST) */
+  readonly host?: string;
+  /** Serve HTTPS with this certificate and key (PEM files). @default plain HTTP */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+}
+
+/**
+ * The arguments to run the virtualenv's interpreter with (`spawn(install.python, motoServerArgs(...))`):
+ * serve.py, then moto_server and its options.
+ *
+ * @example
+ * ```ts
+ * spawn(install.python, motoServerArgs({ install, port, tls: { certFile, keyFile } }), { env });
+ * ```
+ */
+export function motoServerArgs({ install, port, host = MotoDefaults.HOST, tls }: MotoListen): string[] {
+  return [
+    MOTO_SERVE_SCRIPT,
+    install.motoServer,
+    '-H',
+    host,
+    '-p',
+    String(port),
+    ...(tls ? ['-c', tls.certFile, '-k', tls.keyFile] : []),
+  ];
+}
 
 /** Variables that would send the server's own outbound calls somewhere, or leak real credentials into it. */
 const STRIPPED_ENV = /^(AWS_.*|HTTPS?_PROXY|ALL_PROXY|NO_PROXY|PYTHONPATH|PYTHONHOME|MOTO_PORT)$/i;
@@ -21,8 +51,13 @@ const STRIPPED_ENV = /^(AWS_.*|HTTPS?_PROXY|ALL_PROXY|NO_PROXY|PYTHONPATH|PYTHON
  * The server's environment: the caller's, minus anything that points at real AWS or a proxy, plus fake
  * credentials, no instance-metadata lookups and no proxying, so nothing the emulator does reaches the
  * network. `extra` (MOTO_* settings) is applied last.
+ *
+ * @example
+ * ```ts
+ * const env = motoServerEnvironment(port, 'eu-west-1', { MOTO_ACCOUNT_ID: '111111111111' });
+ * ```
  */
-export function serverEnvironment(
+export function motoServerEnvironment(
   port: number,
   region: string,
   extra: Readonly<Record<string, string>>,
@@ -50,13 +85,16 @@ export function serverEnvironment(
   };
 }
 
-/** Asks the OS for a free port on the loopback interface. Another process may take it before moto binds. */
-export function pickFreePort(): Promise<number> {
+/**
+ * Asks the OS for a free port on the loopback interface. Another process may take it before moto binds:
+ * retry on {@link isPortConflict}.
+ */
+export function pickFreePort(host: string = MotoDefaults.HOST): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
     server.on('error', reject);
-    server.listen(0, MotoDefaults.HOST, () => {
+    server.listen(0, host, () => {
       const address = server.address();
       server.close(() => {
         if (address !== null && typeof address === 'object') resolve(address.port);
@@ -66,6 +104,28 @@ export function pickFreePort(): Promise<number> {
   });
 }
 
+/** Werkzeug's words when the port is taken: the only start failure worth retrying on another port. */
+export function isPortConflict(output: string): boolean {
+  return /Address already in use|is in use by another program/.test(output);
+}
+
+/**
+ * Sends `signal` to the process group `pid` leads (servers are spawned detached, so they lead one), or to
+ * the process alone when it leads none. A process that is already gone is not an error.
+ */
+export function killProcessGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // ESRCH: already gone.
+    }
+  }
+}
+
+/** How a process ended. */
 export interface ProcessExit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
@@ -102,7 +162,19 @@ function refHandle(handle: unknown): void {
   }
 }
 
-/** One moto_server child process, in a process group of its own so that it can be killed as a whole. */
+/**
+ * One moto_server child process bound to the life of this Node process: in a process group of its own so
+ * that it can be killed as a whole, its output kept in a bounded tail, and the stdin watchdog on. The
+ * parent holds the only write end of that pipe, so the server dies with the parent however the parent
+ * dies, including SIGKILL or a crashed test worker, which no 'exit' hook sees.
+ *
+ * @example
+ * ```ts
+ * const proc = new MotoProcess(install, port, motoServerEnvironment(port, 'us-east-1', {}));
+ * // ... poll http://127.0.0.1:<port>/moto-api/config until it answers ...
+ * await proc.stop();
+ * ```
+ */
 export class MotoProcess {
   readonly output = new OutputTail(MotoDefaults.OUTPUT_TAIL_BYTES);
   readonly exited: Promise<ProcessExit>;
@@ -112,11 +184,11 @@ export class MotoProcess {
 
   constructor(install: MotoInstall, port: number, env: NodeJS.ProcessEnv) {
     installExitHook();
-    this.child = spawn(
-      install.python,
-      [MOTO_SERVE_SCRIPT, install.motoServer, '-H', MotoDefaults.HOST, '-p', String(port)],
-      { env: { ...env, SECURE_LAMBDA_WATCH_STDIN: '1' }, stdio: ['pipe', 'pipe', 'pipe'], detached: true },
-    );
+    this.child = spawn(install.python, motoServerArgs({ install, port }), {
+      env: { ...env, SECURE_LAMBDA_WATCH_STDIN: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
     live.add(this);
     this.exited = new Promise((resolve) => {
       const finish = (exit: ProcessExit): void => {
@@ -145,7 +217,7 @@ export class MotoProcess {
     return this.exit;
   }
 
-  /** Lets the test process end while the server runs; the exit hook and the watchdog then stop it. */
+  /** Lets this process end while the server runs; the exit hook and the watchdog then stop it. */
   detachFromEventLoop(): void {
     this.child.unref();
     unrefHandle(this.child.stdin);
@@ -156,11 +228,7 @@ export class MotoProcess {
   killGroup(signal: NodeJS.Signals): void {
     const pid = this.child.pid;
     if (pid === undefined || this.exit !== undefined) return;
-    try {
-      process.kill(-pid, signal);
-    } catch {
-      // ESRCH: the group is already gone.
-    }
+    killProcessGroup(pid, signal);
   }
 
   /** SIGTERM to the group, SIGKILL after a grace period; resolves once the process has exited. */

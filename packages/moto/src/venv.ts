@@ -1,26 +1,16 @@
-import { existsSync, constants as fsConstants } from 'node:fs';
+import { constants as fsConstants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { PythonEnv } from '../constants';
-import { MotoNotInstalledError } from '../errors';
+import { findRepoRoot, PythonEnv, resolveVenvDir, venvExecutable } from '../lib/python-env.cjs';
+import { MotoNotInstalledError } from './errors';
 
+/** A virtualenv with `moto[server]` installed. */
 export interface MotoInstall {
   readonly venvDir: string;
-  /** The virtualenv's interpreter: the server runs under it (see moto-process.ts for why). */
+  /** The virtualenv's interpreter: the server runs under it (python/serve.py wraps moto_server). */
   readonly python: string;
   /** The `moto_server` console script that `moto[server]` installs. */
   readonly motoServer: string;
-}
-
-/** Walks up from `start` to the first directory holding requirements.txt: the repository root. */
-function findRepoRoot(start: string): string | undefined {
-  let dir = path.resolve(start);
-  for (;;) {
-    if (existsSync(path.join(dir, PythonEnv.REQUIREMENTS_FILE))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
 }
 
 function describeSource(source: 'option' | 'env' | 'repo'): string {
@@ -28,32 +18,35 @@ function describeSource(source: 'option' | 'env' | 'repo'): string {
     case 'option':
       return 'the venvDir option';
     case 'env':
-      return `${PythonEnv.VENV_ENV}`;
+      return PythonEnv.VENV_ENV;
     case 'repo':
       return 'the repository default';
   }
 }
 
 /**
- * Finds the virtualenv the same way scripts/python-env.mjs creates it: the `venvDir` option, else
- * SECURE_LAMBDA_VENV (relative paths from the repository root, like the script), else `<repo>/.venv`.
- * The repository is searched for from this file first (works from any cwd inside or outside the repo),
- * then from the working directory (works when the package is installed elsewhere).
+ * Finds the virtualenv by the rule scripts/python-env.mjs creates it with (lib/python-env.cjs, shared by
+ * both): `venvDirOption`, else SECURE_LAMBDA_VENV (relative paths from the repository root), else
+ * `<repo>/.venv`. The repository is searched for from this file first (works from any cwd inside or
+ * outside the repository), then from the working directory (works when the package is installed elsewhere).
+ *
+ * @throws MotoNotInstalledError (`MOTO_NOT_INSTALLED`) when the interpreter or `moto_server` is missing
+ *
+ * @example
+ * ```ts
+ * const install = await locateMotoInstall(undefined);
+ * spawn(install.python, motoServerArgs({ install, port }));
+ * ```
  */
 export async function locateMotoInstall(venvDirOption: string | undefined): Promise<MotoInstall> {
   const repoRoot = findRepoRoot(__dirname) ?? findRepoRoot(process.cwd());
-  const fromEnv = process.env[PythonEnv.VENV_ENV];
   let venvDir: string;
   let source: 'option' | 'env' | 'repo';
   if (venvDirOption !== undefined) {
     venvDir = path.resolve(venvDirOption);
     source = 'option';
-  } else if (fromEnv) {
-    venvDir = path.resolve(repoRoot ?? process.cwd(), fromEnv);
-    source = 'env';
-  } else if (repoRoot !== undefined) {
-    venvDir = path.join(repoRoot, PythonEnv.VENV_DIR_NAME);
-    source = 'repo';
+  } else if (repoRoot !== undefined || process.env[PythonEnv.VENV_ENV]) {
+    ({ venvDir, source } = resolveVenvDir(repoRoot ?? process.cwd()));
   } else {
     throw new MotoNotInstalledError(
       `Cannot find the repository root (a directory with ${PythonEnv.REQUIREMENTS_FILE}) above ${__dirname} ` +
@@ -65,8 +58,8 @@ export async function locateMotoInstall(venvDirOption: string | undefined): Prom
 
   const install: MotoInstall = {
     venvDir,
-    python: path.join(venvDir, 'bin', 'python'),
-    motoServer: path.join(venvDir, 'bin', 'moto_server'),
+    python: venvExecutable(venvDir, 'python'),
+    motoServer: venvExecutable(venvDir, 'moto_server'),
   };
   for (const file of [install.python, install.motoServer]) {
     try {
