@@ -245,13 +245,15 @@ export class PlatformStack extends TerraformStack {
       key,
       flowLogRetentionDays: env.logRetentionDays,
       ...(env.permissionsBoundaryArn ? { permissionsBoundaryArn: env.permissionsBoundaryArn } : {}),
+      // Only the emulator target turns these off (EMULATOR_GAPS says why); dev and prod keep the defaults.
+      dnsFirewall: !omitted.has('dns-firewall'),
       ...where,
     });
-    if (omitted.has('dns-firewall')) network.node.tryRemoveChild('dns-firewall');
     const bucket = (name: string) =>
       new SecureBucket(this, `${name}-bucket`, {
         bucketName: `${prefix}-${env.accountId}-${name}`,
         key,
+        bucketPolicy: !omitted.has('bucket-policy-conditions'),
         ...where,
       });
     const input = bucket('input');
@@ -266,9 +268,6 @@ export class PlatformStack extends TerraformStack {
         viaService: 's3',
         encryptionContext: { 'aws:s3:arn': `arn:aws:s3:::${input.bucketName}` },
       });
-    }
-    if (omitted.has('bucket-policy-conditions')) {
-      for (const b of [input, output, artifacts]) b.node.tryRemoveChild('bucket-policy');
     }
     // Every function deploys signed code; bundles go through this bucket to the signing jobs.
     const codeSigning = omitted.has('code-signing')

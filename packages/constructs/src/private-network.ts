@@ -55,6 +55,14 @@ export interface PrivateNetworkProps {
   readonly flowLogRetentionDays?: number;
   /** Permissions boundary for the flow-log delivery role. @default undefined */
   readonly permissionsBoundaryArn?: string;
+  /**
+   * Whether the VPC gets its Route 53 Resolver DNS Firewall (only AWS service names resolve, fail closed).
+   *
+   * Exists only for emulators that lack the DNS Firewall API (moto answers HTTP 500): `false` leaves the
+   * VPC resolver unfiltered. Never set it for a deployment to AWS.
+   * @default true
+   */
+  readonly dnsFirewall?: boolean;
 }
 
 /** Extra prefix bits per subnet: a /16 gives /20s (4,091 usable addresses for Lambda ENIs), up to 16 AZs. */
@@ -122,7 +130,9 @@ export class PrivateNetwork extends Construct {
       tags: this.#name('vpc'),
     });
     this.vpcId = vpc.id;
-    new NetworkDnsFirewall(this, 'dns-firewall', { namePrefix: props.namePrefix, vpcId: vpc.id });
+    if (props.dnsFirewall ?? true) {
+      new NetworkDnsFirewall(this, 'dns-firewall', { namePrefix: props.namePrefix, vpcId: vpc.id });
+    }
 
     // Adopting the default security group removes all its rules; `[]` keeps them removed on every apply
     // (omitted, the attributes would be computed and a rule added out of band would go unnoticed).

@@ -75,6 +75,17 @@ export interface SecureBucketProps {
    * @default false (a destroy fails on a non-empty bucket, so data is never deleted by accident)
    */
   readonly forceDestroy?: boolean;
+  /**
+   * Whether the bucket gets its bucket policy (deny non-TLS and TLS < 1.2, deny other KMS keys, deny SSE-S3
+   * and SSE-C overrides).
+   *
+   * Exists only for emulators whose bucket-policy evaluation ignores conditions (moto treats every
+   * conditional Deny as a Deny, which blocks every object call): `false` leaves the default SSE-KMS
+   * encryption, public access block, ownership controls and versioning in place but attaches no policy.
+   * Never set it for a deployment to AWS.
+   * @default true
+   */
+  readonly bucketPolicy?: boolean;
 }
 
 /** Options of `grantRead` and `grantWrite`. */
@@ -120,7 +131,8 @@ export class SecureBucket extends Construct {
   readonly bucketArn: string;
   /**
    * The resources an object upload must wait for: versioning (Signer needs object versions), default
-   * encryption (so the object is encrypted with the key, not S3's default) and the bucket policy.
+   * encryption (so the object is encrypted with the key, not S3's default) and the bucket policy (when
+   * there is one, see `bucketPolicy`).
    */
   readonly readyFor: ITerraformDependable[] = [];
   readonly #key: EncryptionKey;
@@ -241,21 +253,24 @@ export class SecureBucket extends Construct {
       });
     }
 
-    const policy = new PolicyDocument(this, 'policy');
-    for (const statement of bucketEnforcementStatements({
-      bucketArn: this.#configuredArn,
-      keyArn: props.key.keyArn,
-    })) {
-      policy.add(statement);
+    this.readyFor.push(versioning, encryption);
+    if (props.bucketPolicy ?? true) {
+      const policy = new PolicyDocument(this, 'policy');
+      for (const statement of bucketEnforcementStatements({
+        bucketArn: this.#configuredArn,
+        keyArn: props.key.keyArn,
+      })) {
+        policy.add(statement);
+      }
+      const bucketPolicy = new S3BucketPolicy(this, 'bucket-policy', {
+        bucket,
+        policy: policy.json,
+        // On real AWS, PutBucketPolicy racing PutPublicAccessBlock fails intermittently (409
+        // OperationAborted); creating the block first also means no policy ever exists unguarded.
+        dependsOn: [publicAccessBlock],
+      });
+      this.readyFor.push(bucketPolicy);
     }
-    const bucketPolicy = new S3BucketPolicy(this, 'bucket-policy', {
-      bucket,
-      policy: policy.json,
-      // On real AWS, PutBucketPolicy racing PutPublicAccessBlock fails intermittently (409
-      // OperationAborted); creating the block first also means no policy ever exists unguarded.
-      dependsOn: [publicAccessBlock],
-    });
-    this.readyFor.push(versioning, encryption, bucketPolicy);
   }
 
   /**

@@ -445,3 +445,33 @@ describe('PrivateNetwork DNS firewall', () => {
     });
   });
 });
+
+describe('PrivateNetwork dnsFirewall (an emulator-only switch)', () => {
+  /** Every resource as `type.logicalId`, sorted: what a switch may add or take away. */
+  const addresses = (json: Synthesized) =>
+    Object.entries(json.resource)
+      .flatMap(([type, blocks]) => Object.keys(blocks).map((id) => `${type}.${id}`))
+      .sort();
+  const FIREWALL_TYPES = [
+    'aws_route53_resolver_firewall_config',
+    'aws_route53_resolver_firewall_domain_list',
+    'aws_route53_resolver_firewall_rule',
+    'aws_route53_resolver_firewall_rule_group',
+    'aws_route53_resolver_firewall_rule_group_association',
+  ];
+
+  test('the default keeps the DNS firewall, exactly as dnsFirewall: true', () => {
+    const byDefault = synth().json;
+    expect(synth(() => {}, { dnsFirewall: true }).out).toBe(synth().out);
+    for (const type of FIREWALL_TYPES) expect(list(byDefault, type).length).toBeGreaterThan(0);
+  });
+
+  test('dnsFirewall: false drops the DNS firewall resources and nothing else', () => {
+    const withFirewall = addresses(synth().json);
+    const without = addresses(synth(() => {}, { dnsFirewall: false }).json);
+    const dropped = withFirewall.filter((a) => !without.includes(a));
+    expect(without.filter((a) => !withFirewall.includes(a))).toEqual([]);
+    expect([...new Set(dropped.map((a) => a.split('.')[0]))].sort()).toEqual(FIREWALL_TYPES);
+    expect(dropped.length).toBeGreaterThan(FIREWALL_TYPES.length - 1);
+  });
+});

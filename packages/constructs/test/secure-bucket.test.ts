@@ -490,3 +490,37 @@ describe('SecureBucket validation', () => {
     expect((caught as Error).message).toMatch(/invalid bucketName: pass the literal bucket name/);
   });
 });
+
+describe('SecureBucket bucketPolicy (an emulator-only switch)', () => {
+  /** Every resource and data source as `type.logicalId`, sorted. */
+  const addresses = (out: string) => {
+    const json = parse(out) as Synthesized & { data?: Record<string, Record<string, unknown>> };
+    return [
+      ...Object.entries(json.resource).flatMap(([type, b]) => Object.keys(b).map((id) => `${type}.${id}`)),
+      ...Object.entries(json.data ?? {}).flatMap(([type, b]) =>
+        Object.keys(b).map((id) => `data.${type}.${id}`),
+      ),
+    ].sort();
+  };
+
+  test('the default keeps the bucket policy, exactly as bucketPolicy: true', () => {
+    expect(build({ bucketPolicy: true }).out).toBe(build().out);
+    expect(build().out).toHaveResource(S3BucketPolicy);
+    expect(build().bucket.readyFor).toHaveLength(3);
+  });
+
+  test('bucketPolicy: false drops the bucket policy and its document, and nothing else', () => {
+    const withPolicy = addresses(build().out);
+    const { out, bucket } = build({ bucketPolicy: false });
+    const without = addresses(out);
+    expect(without.filter((a) => !withPolicy.includes(a))).toEqual([]);
+    const dropped = withPolicy.filter((a) => !without.includes(a));
+    expect(dropped.map((a) => a.replace(/\.[^.]+$/, ''))).toEqual([
+      'aws_s3_bucket_policy',
+      'data.aws_iam_policy_document',
+    ]);
+    expect(out).not.toHaveResource(S3BucketPolicy);
+    // Nothing may wait on a policy that is not there: CodeSigning depends on readyFor.
+    expect(bucket.readyFor).toHaveLength(2);
+  });
+});
