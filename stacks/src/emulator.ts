@@ -4,8 +4,9 @@ import { type EnvironmentConfig, environments } from './config';
 /**
  * The local stack: the dev configuration deployed to a moto server on this machine (`npm run
  * deploy:local`). It differs from dev only in where the provider sends its calls and in the gaps below.
+ * Its name is a contract: deploy:local and the CLI find its folder and state by it.
  */
-export const LOCAL_STACK_NAME = 'secure-lambda-local';
+export { LOCAL_STACK_NAME } from '@secure-lambda/contracts';
 
 /** The Terraform variable that carries the emulator's URL (`http://127.0.0.1:<port>`), set at plan time. */
 export const EMULATOR_ENDPOINT_VARIABLE = 'emulator_endpoint';

@@ -1,8 +1,9 @@
 import { directInvokeGuardrail, type SecureFunction } from '@secure-lambda/constructs';
+import { StackOutput } from '@secure-lambda/contracts/stack-outputs';
 import type { EnvironmentConfig } from './config';
 
 /** Name of the stack output that carries the guardrail; `docs/guardrails/<stack>.json` is a copy of it. */
-export const DIRECT_INVOKE_GUARDRAIL_OUTPUT = 'direct-invoke-guardrail';
+export const DIRECT_INVOKE_GUARDRAIL_OUTPUT = StackOutput.DIRECT_INVOKE_GUARDRAIL;
 
 export interface GuardrailFunctions {
   /** Functions behind a Function URL: only the URL path may invoke them. */

@@ -8,6 +8,16 @@ import {
   SecureFunction,
   type SecureFunctionProps,
 } from '@secure-lambda/constructs';
+import { RELEASE_MANIFEST_FORMAT } from '@secure-lambda/contracts';
+import type { ReleaseOutput } from '@secure-lambda/contracts/release-manifest';
+import { SMOKE_TESTS, type SmokeTest } from '@secure-lambda/contracts/smoke-events';
+import {
+  aliasArnOutput,
+  functionNameOutput,
+  STACK_APPS,
+  type StackApp,
+  StackOutput,
+} from '@secure-lambda/contracts/stack-outputs';
 import {
   Annotations,
   Fn,
@@ -98,11 +108,12 @@ export function expectedVersion(fn: SecureFunction) {
 /**
  * The `release` output: per function (keyed by app), its name, alias, strategy, with CodeDeploy the
  * application, deployment group and rollback alarms, and what a version must be to be released
- * (`expected`). Version 2 of the format (1 had no `expected`); `secure-lambda` checks it.
+ * (`expected`). The format is the contract's (`RELEASE_MANIFEST_FORMAT`, 2: 1 had no `expected`);
+ * `secure-lambda` reads it with the contract's parser and refuses any other.
  */
-export function releaseManifest(env: EnvironmentConfig, functions: readonly SecureFunction[]) {
+export function releaseManifest(env: EnvironmentConfig, functions: readonly SecureFunction[]): ReleaseOutput {
   return {
-    format: 2,
+    format: RELEASE_MANIFEST_FORMAT,
     region: env.region,
     accountId: env.accountId,
     functions: Object.fromEntries(
@@ -137,49 +148,12 @@ export function releaseManifest(env: EnvironmentConfig, functions: readonly Secu
 }
 
 /**
- * What the deployment hook sends each function's new version, and what the answer must contain: calls
- * that need no data or credentials, yet go through the handler's parsing and checks. The object processor
- * gets an S3 event with no records; the crypto API a Function URL request with no identity proof, which it
- * must refuse with 403 (a version that accepted it would be broken in the worst way). The hook holds no
- * caller's credentials and can sign no proof, so it can never act as a caller of the crypto API.
+ * What the deployment hook sends each function's new version, keyed by function name: each app's smoke
+ * test from the contracts (an S3 event with no records for the object processor; for the crypto API a
+ * Function URL request with no identity proof, which it must refuse with 403).
  */
-export function smokeTests(
-  prefix: string,
-): Record<string, { event: unknown; expect: Record<string, unknown> }> {
-  const now = new Date(0);
-  return {
-    [`${prefix}-object-processor`]: { event: { Records: [] }, expect: { records: 0 } },
-    [`${prefix}-crypto-api`]: {
-      event: {
-        version: '2.0',
-        routeKey: '$default',
-        rawPath: '/encrypt',
-        rawQueryString: '',
-        headers: { 'content-type': 'application/json', host: 'deployment-hook.invalid' },
-        requestContext: {
-          accountId: 'anonymous',
-          apiId: 'deploymenthook',
-          domainName: 'deployment-hook.invalid',
-          domainPrefix: 'deployment-hook',
-          http: {
-            method: 'POST',
-            path: '/encrypt',
-            protocol: 'HTTP/1.1',
-            sourceIp: '127.0.0.1',
-            userAgent: 'deployment-hook',
-          },
-          requestId: 'deployment-hook-smoke',
-          routeKey: '$default',
-          stage: '$default',
-          time: '01/Jan/1970:00:00:00 +0000',
-          timeEpoch: now.getTime(),
-        },
-        body: '{}',
-        isBase64Encoded: false,
-      },
-      expect: { statusCode: 403 },
-    },
-  };
+export function smokeTests(prefix: string): Record<string, SmokeTest> {
+  return Object.fromEntries(STACK_APPS.map((app) => [`${prefix}-${app}`, SMOKE_TESTS[app]]));
 }
 
 /** Bundles ship their source maps; this makes stack traces point at the TypeScript sources. */
@@ -371,19 +345,23 @@ export class PlatformStack extends TerraformStack {
 
     this.functions = [processor, cryptoApi];
     this.deploymentHook = hook;
-    for (const fn of this.functions) {
-      new TerraformOutput(this, `${fn.node.id}-function-name`, { value: fn.function.functionName });
-      new TerraformOutput(this, `${fn.node.id}-alias-arn`, { value: fn.alias.aliasArn });
+    const byApp: Readonly<Record<StackApp, SecureFunction>> = {
+      'object-processor': processor,
+      'crypto-api': cryptoApi,
+    };
+    for (const app of STACK_APPS) {
+      new TerraformOutput(this, functionNameOutput(app), { value: byApp[app].function.functionName });
+      new TerraformOutput(this, aliasArnOutput(app), { value: byApp[app].alias.aliasArn });
     }
-    new TerraformOutput(this, 'release', {
+    new TerraformOutput(this, StackOutput.RELEASE, {
       description: 'What `secure-lambda release|rollback|status|prune` needs to know about each function.',
       value: releaseManifest(env, this.functions),
     });
-    new TerraformOutput(this, 'crypto-api-url', { value: url.functionUrl });
+    new TerraformOutput(this, StackOutput.CRYPTO_API_URL, { value: url.functionUrl });
     // The client's `functionArn`: the audience every identity proof must name.
-    new TerraformOutput(this, 'crypto-api-function-arn', { value: cryptoApi.function.arn });
-    new TerraformOutput(this, 'crypto-api-callers-policy-arn', { value: callers.arn });
-    new TerraformOutput(this, 'key-arn', { value: key.keyArn });
+    new TerraformOutput(this, StackOutput.CRYPTO_API_FUNCTION_ARN, { value: cryptoApi.function.arn });
+    new TerraformOutput(this, StackOutput.CRYPTO_API_CALLERS_POLICY_ARN, { value: callers.arn });
+    new TerraformOutput(this, StackOutput.KEY_ARN, { value: key.keyArn });
     new TerraformOutput(this, DIRECT_INVOKE_GUARDRAIL_OUTPUT, {
       description:
         'SCP and permissions boundary that deny direct invokes of URL-fronted functions (docs/guardrails/<stack>.json).',
@@ -391,7 +369,7 @@ export class PlatformStack extends TerraformStack {
         directInvokeGuardrailFor(env, prefix, { urlFronted: [cryptoApi], others: [processor], exempt: hook }),
       ),
     });
-    new TerraformOutput(this, 'alarm-delivery', {
+    new TerraformOutput(this, StackOutput.ALARM_DELIVERY, {
       description:
         'Where alarms go: subscriptions of each function topic, or the existing topic they publish to.',
       value: {
@@ -400,8 +378,8 @@ export class PlatformStack extends TerraformStack {
         ...(env.alarmDelivery?.topicArn ? { topicArn: env.alarmDelivery.topicArn } : {}),
       },
     });
-    new TerraformOutput(this, 'input-bucket-name', { value: input.bucketName });
-    new TerraformOutput(this, 'output-bucket-name', { value: output.bucketName });
+    new TerraformOutput(this, StackOutput.INPUT_BUCKET_NAME, { value: input.bucketName });
+    new TerraformOutput(this, StackOutput.OUTPUT_BUCKET_NAME, { value: output.bucketName });
     for (const gap of emulator?.gaps ?? []) this.#ignoreNotReadBack(gap);
   }
 

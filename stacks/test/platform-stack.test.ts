@@ -66,6 +66,7 @@ describe('PlatformStack', () => {
       'crypto-api-function-arn',
       'crypto-api-function-name',
       'crypto-api-url',
+      'direct-invoke-guardrail',
       'input-bucket-name',
       'key-arn',
       'object-processor-alias-arn',

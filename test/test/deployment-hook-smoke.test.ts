@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { smokeTests } from '@secure-lambda/stacks/dist/platform-stack';
+import { smokeTests } from '@secure-lambda/stacks/platform-stack';
 import { repoRoot } from '../src/synth';
 
 const RUNNER = path.join(repoRoot, 'scripts', 'run-bundle.mjs');

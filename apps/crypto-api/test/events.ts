@@ -4,18 +4,13 @@
  * tests the proof is a stand-in (`test-proof <user id>`) that {@link PersonaVerifier} resolves; the bundle
  * tests use real proofs signed by the client and checked by (moto's) STS.
  */
+import { type IamCaller, functionUrlEvent as urlEvent } from '@secure-lambda/contracts/function-url-event';
 import { ProofHeader } from '@secure-lambda/crypto-api-client/protocol';
 import { IdentityNotVerifiedError } from '../src/errors';
 import type { IdentityVerifier, ProofInput, VerifiedIdentity } from '../src/identity';
 
-/** The signed caller, as the Function URL reports it. */
-export interface IamCaller {
-  readonly accessKey: string;
-  readonly accountId: string;
-  readonly callerId: string;
-  readonly userArn: string;
-  readonly userId: string;
-}
+/** The signed caller, as the Function URL reports it (the contracts' shape). */
+export type { IamCaller };
 
 export const ALICE: IamCaller = {
   accessKey: 'AKIAIOSFODNN7EXAMPLE',
@@ -86,8 +81,14 @@ export const PERSONAS: readonly IamCaller[] = [
   ROOT,
 ];
 
+const URL_ID = 'abcdefghijklmnopqrstuvwxyz012345';
+/** The account that owns the function: `requestContext.accountId` (the caller's is in `iam`). */
+const FUNCTION_ACCOUNT = '444455556666';
+/** The region of the function the unit tests stand for: its URL and its ARN (the audience) name it. */
+const FUNCTION_REGION = 'us-east-1';
+
 /** The audience the unit tests' API instances check (the bundle tests get theirs from the Lambda context). */
-export const TEST_AUDIENCE = 'arn:aws:lambda:us-east-1:444455556666:function:crypto-api';
+export const TEST_AUDIENCE = `arn:aws:lambda:${FUNCTION_REGION}:${FUNCTION_ACCOUNT}:function:crypto-api`;
 
 /** The principal the API binds data to: account and unique id, without the session name. */
 export function principalId(caller: IamCaller): string {
@@ -148,12 +149,8 @@ export class PersonaVerifier implements IdentityVerifier {
   }
 }
 
-const URL_ID = 'abcdefghijklmnopqrstuvwxyz012345';
-/** The account that owns the function: `requestContext.accountId` (the caller's is in `iam`). */
-const FUNCTION_ACCOUNT = '444455556666';
-
 /**
- * A Function URL event for one signed request.
+ * A Function URL event for one signed request (the contracts' builder, with realistic AWS headers).
  *
  * @example
  * ```ts
@@ -161,19 +158,17 @@ const FUNCTION_ACCOUNT = '444455556666';
  * ```
  */
 export function functionUrlEvent(options: EventOptions = {}): Record<string, unknown> {
-  const method = options.method ?? 'POST';
-  const path = options.path ?? '/encrypt';
   const caller = options.caller === undefined ? ALICE : options.caller;
   const proofFor = options.proofFor === undefined ? caller : options.proofFor;
-  const now = new Date('2025-11-29T12:00:00Z');
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: path,
-    rawQueryString: '',
+  return urlEvent({
+    url: `https://${URL_ID}.lambda-url.${FUNCTION_REGION}.on.aws${options.path ?? '/encrypt'}`,
+    method: options.method ?? 'POST',
+    accountId: FUNCTION_ACCOUNT,
+    requestId: '5f1c7a9e-7e0b-4a55-9d54-2f0e1c3b4a5d',
+    time: new Date('2025-11-29T12:00:00Z'),
+    sourceIp: '203.0.113.10',
     headers: {
       'content-type': 'application/json',
-      host: `${URL_ID}.lambda-url.us-east-1.on.aws`,
       'user-agent': 'aws-sdk-js/3.1164.0',
       'x-amz-content-sha256': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
       'x-amz-date': '20251129T120000Z',
@@ -185,34 +180,10 @@ export function functionUrlEvent(options: EventOptions = {}): Record<string, unk
       'x-forwarded-proto': 'https',
       ...(proofFor ? proofHeaders(proofFor) : {}),
     },
-    requestContext: {
-      accountId: FUNCTION_ACCOUNT,
-      apiId: URL_ID,
-      ...(caller === null
-        ? {}
-        : {
-            authorizer: {
-              iam: { ...caller, cognitoIdentity: null, principalOrgId: null },
-            },
-          }),
-      domainName: `${URL_ID}.lambda-url.us-east-1.on.aws`,
-      domainPrefix: URL_ID,
-      http: {
-        method,
-        path,
-        protocol: 'HTTP/1.1',
-        sourceIp: '203.0.113.10',
-        userAgent: 'aws-sdk-js/3.1164.0',
-      },
-      requestId: '5f1c7a9e-7e0b-4a55-9d54-2f0e1c3b4a5d',
-      routeKey: '$default',
-      stage: '$default',
-      time: '29/Nov/2025:12:00:00 +0000',
-      timeEpoch: now.getTime(),
-    },
+    ...(caller === null ? {} : { caller }),
     ...(options.body === undefined ? {} : { body: options.body }),
-    isBase64Encoded: options.isBase64Encoded ?? false,
-  };
+    ...(options.isBase64Encoded === undefined ? {} : { isBase64Encoded: options.isBase64Encoded }),
+  });
 }
 
 /** A `POST /encrypt` event for `plaintext`. */

@@ -15,14 +15,14 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-// Deep imports: the light parts of the local deployment tool, not its terraform and smoke-test code.
-import { EMULATOR_CREDENTIALS } from '@secure-lambda/local-aws/dist/clients';
-import { readEmulatorInfo } from '@secure-lambda/local-aws/dist/emulator';
-import { localLayout } from '@secure-lambda/local-aws/dist/layout';
+// The local deployment's contract (its record, layout and fake credentials), not the tool that deploys it.
+import { EMULATOR_CREDENTIALS, LOCAL_STACK_NAME } from '@secure-lambda/contracts';
+import { EmulatorRecordError } from '@secure-lambda/contracts/errors';
+import { type LocalLayout, localLayout, readEmulatorRecord } from '@secure-lambda/contracts/local';
 import { awsPort } from './aws-port';
 import { formatStatus, prune, release, rollback, status } from './commands';
-import { CliError, UsageError } from './errors';
-import { LOCAL_STACK, readManifest, selectFunctions } from './manifest';
+import { CliError, LocalEmulatorError, UsageError } from './errors';
+import { readManifest, selectFunctions } from './manifest';
 
 const USAGE = `usage:
   secure-lambda release  <stack> [--function NAME] [--wait]
@@ -115,13 +115,20 @@ export function parseArgs(argv: readonly string[]): CliArgs {
 
 /**
  * The emulator of `npm run deploy:local`, for the local stack when no endpoint is given: its endpoint and
- * certificate as packages/local-aws recorded them, and its fixed fake credentials (moto accepts any and
- * serves the stack's account), so no real credentials are ever sent to it.
+ * certificate as deploy:local recorded them (a record naming anything but 127.0.0.1 is refused), and its
+ * fixed fake credentials (moto accepts any and serves the stack's account), so no real credentials are
+ * ever sent to it.
  */
-function localEmulator():
-  | { endpoint: string; caFile: string; credentials: typeof EMULATOR_CREDENTIALS }
-  | undefined {
-  const info = readEmulatorInfo(localLayout());
+export function localEmulator(
+  layout: LocalLayout = localLayout(),
+): { endpoint: string; caFile: string; credentials: typeof EMULATOR_CREDENTIALS } | undefined {
+  let info: ReturnType<typeof readEmulatorRecord>;
+  try {
+    info = readEmulatorRecord(layout);
+  } catch (error) {
+    if (error instanceof EmulatorRecordError) throw new LocalEmulatorError(error.message, { cause: error });
+    throw error;
+  }
   return info
     ? { endpoint: info.endpoint, caFile: info.certFile, credentials: EMULATOR_CREDENTIALS }
     : undefined;
@@ -139,7 +146,7 @@ export async function run(
     | undefined =
     args.endpoint !== undefined
       ? { endpoint: args.endpoint, ...(args.caFile ? { caFile: args.caFile } : {}) }
-      : args.stack === LOCAL_STACK
+      : args.stack === LOCAL_STACK_NAME
         ? localEmulator()
         : undefined;
   const port = awsPort({

@@ -3,6 +3,7 @@ export const CliErrorCode = {
   USAGE: 'USAGE',
   NO_CREDENTIALS: 'NO_CREDENTIALS',
   OUTPUTS_MISSING: 'OUTPUTS_MISSING',
+  LOCAL_EMULATOR_INVALID: 'LOCAL_EMULATOR_INVALID',
   FUNCTION_NOT_FOUND: 'FUNCTION_NOT_FOUND',
   ALIAS_NOT_FOUND: 'ALIAS_NOT_FOUND',
   NOTHING_TO_RELEASE: 'NOTHING_TO_RELEASE',
@@ -54,6 +55,13 @@ export class NoCredentialsError extends CliError {
 export class OutputsMissingError extends CliError {
   constructor(message: string, options?: ErrorOptions) {
     super(CliErrorCode.OUTPUTS_MISSING, 'read stack outputs', message, options);
+  }
+}
+
+/** The deploy:local emulator record is unreadable or points anywhere but 127.0.0.1: refused, not followed. */
+export class LocalEmulatorError extends CliError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(CliErrorCode.LOCAL_EMULATOR_INVALID, 'read local emulator', message, options);
   }
 }
 

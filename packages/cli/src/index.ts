@@ -3,7 +3,7 @@
  * scripts that want them as functions.
  */
 export { ACTIVE_STATUSES, type AwsPortOptions, awsPort, MAX_ATTEMPTS, versionView } from './aws-port';
-export { parseArgs, run } from './cli';
+export { localEmulator, parseArgs, run } from './cli';
 export {
   appSpecFor,
   type CommandContext,
@@ -27,6 +27,7 @@ export {
   type CliErrorCodeValue,
   DeploymentInProgressError,
   FunctionNotFoundError,
+  LocalEmulatorError,
   NoCredentialsError,
   NoPreviousVersionError,
   NothingToReleaseError,
@@ -38,6 +39,7 @@ export {
   VersionNotVerifiedError,
 } from './errors';
 export {
+  type CodeDeployTarget,
   type ExpectedVersion,
   type FunctionConfiguration,
   MANIFEST_FORMAT,

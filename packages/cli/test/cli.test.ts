@@ -1,12 +1,14 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { EMULATOR_CREDENTIALS } from '@secure-lambda/contracts';
+import { localLayout } from '@secure-lambda/contracts/local';
 import { awsPort, MAX_ATTEMPTS } from '../src/aws-port';
-import { parseArgs } from '../src/cli';
-import { CliErrorCode, ThrottledError, toCliError } from '../src/errors';
+import { localEmulator, parseArgs } from '../src/cli';
+import { CliErrorCode, LocalEmulatorError, ThrottledError, toCliError } from '../src/errors';
 import { parseManifest, selectFunctions } from '../src/manifest';
 import { formatRecord, MAX_DESCRIPTION, parseRecord } from '../src/record';
 
@@ -194,6 +196,53 @@ describe('stack outputs', () => {
     });
     expect(selectFunctions(manifest, 'a')).toEqual(selectFunctions(manifest, 'dev-a'));
     expect(() => selectFunctions(manifest, 'b')).toThrow(/dev has no function b; it has a\./);
+  });
+});
+
+describe('the local emulator (secure-lambda-local without --endpoint)', () => {
+  /** A layout in a fresh folder whose emulator.json holds what `record` makes for it (none when omitted). */
+  const layoutWith = (record?: (certFile: string) => Record<string, unknown>) => {
+    const layout = localLayout(mkdtempSync(path.join(dir, 'Local-')));
+    if (record) {
+      mkdirSync(layout.emulatorDir, { recursive: true });
+      writeFileSync(layout.emulatorFile, JSON.stringify(record(layout.certFile)));
+    }
+    return layout;
+  };
+  const good = (certFile: string) => ({
+    pid: 4242,
+    port: 45123,
+    endpoint: 'https://127.0.0.1:45123',
+    accountId: '111111111111',
+    region: 'eu-west-1',
+    certFile,
+    startedAt: '2026-11-29T23:50:00.000Z',
+  });
+
+  test("deploy:local's record gives the endpoint, its certificate and the fake credentials; no record, no emulator", () => {
+    expect(localEmulator(layoutWith())).toBeUndefined();
+    const layout = layoutWith(good);
+    expect(localEmulator(layout)).toEqual({
+      endpoint: 'https://127.0.0.1:45123',
+      caFile: layout.certFile,
+      credentials: EMULATOR_CREDENTIALS,
+    });
+  });
+
+  test('a record that names another host is refused (LOCAL_EMULATOR_INVALID): the CLI never sends its requests there', () => {
+    const hostile = layoutWith((certFile) => ({
+      ...good(certFile),
+      endpoint: 'https://attacker.example:45123',
+    }));
+    expect(() => localEmulator(hostile)).toThrow(LocalEmulatorError);
+    expect(() => localEmulator(hostile)).toThrow(
+      expect.objectContaining({
+        code: CliErrorCode.LOCAL_EMULATOR_INVALID,
+        message: expect.stringMatching(
+          /^read local emulator: .*endpoint "https:\/\/attacker\.example:45123" is not https:\/\/127\.0\.0\.1:45123/,
+        ),
+      }),
+    );
   });
 });
 

@@ -6,13 +6,12 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
+import { EMULATOR_CREDENTIALS } from '@secure-lambda/contracts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
-/**
- * Fake credentials for the emulator. moto accepts any; the account it serves comes from MOTO_ACCOUNT_ID.
- * Never real ones: the clients below only ever talk to 127.0.0.1.
- */
-export const EMULATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+// Fake credentials for the emulator (the contract's, shared with the CLI). Never real ones: the clients
+// below only ever talk to 127.0.0.1.
+export { EMULATOR_CREDENTIALS };
 
 /** SDK clients for the emulator, trusting only its certificate. */
 export interface EmulatorClients {

@@ -4,13 +4,14 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { DeleteObjectsCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { LOCAL_STACK_NAME } from '@secure-lambda/contracts';
+import { parseStackOutputs, StackOutput, type StackOutputs } from '@secure-lambda/contracts/stack-outputs';
 import {
   EMULATOR_ENDPOINT_VARIABLE,
   EMULATOR_GAPS,
   type EmulatorGap,
-  LOCAL_STACK_NAME,
   localEnvironment,
-} from '@secure-lambda/stacks/dist/emulator';
+} from '@secure-lambda/stacks/emulator';
 import { EMULATOR_CREDENTIALS, type EmulatorClients, emulatorClients } from './clients';
 import {
   type EmulatorInfo,
@@ -23,7 +24,7 @@ import {
 import { errorMessage, LocalDeployError, type LocalStep } from './errors';
 import { display, type LocalLayout, localLayout, REPO_ROOT } from './layout';
 import { type ProbeResult, probeGaps } from './probes';
-import { type LocalOutputs, type SmokeCheck, type StateResource, smokeTest } from './smoke';
+import { type SmokeCheck, type StateResource, smokeTest } from './smoke';
 import {
   type ChangeCounts,
   failedResources,
@@ -66,7 +67,8 @@ export interface DeployReport {
   readonly planned: ChangeCounts;
   readonly applied: ChangeCounts;
   readonly applySeconds: number;
-  readonly outputs: Record<string, string>;
+  /** The stack's string outputs (`terraform output -json`), by name. */
+  readonly outputs: StackOutputs;
   readonly smoke: readonly SmokeCheck[];
   readonly stateFile: string;
   readonly seconds: number;
@@ -223,7 +225,7 @@ function terraformFailure(step: LocalStep, run: TerraformRun, hint: string): Loc
   );
 }
 
-async function readOutputs(layout: LocalLayout, setup: TerraformSetup): Promise<Record<string, string>> {
+async function readOutputs(layout: LocalLayout, setup: TerraformSetup): Promise<StackOutputs> {
   const result = await runTerraform('terraform output', ['output', '-json'], {
     cwd: layout.stackDir,
     env: setup.env,
@@ -234,8 +236,11 @@ async function readOutputs(layout: LocalLayout, setup: TerraformSetup): Promise<
       `terraform output exited with code ${result.code}: ${result.stderr}`,
     );
   }
-  const parsed = JSON.parse(result.stdout) as Record<string, { value: unknown }>;
-  return Object.fromEntries(Object.entries(parsed).map(([name, { value }]) => [name, String(value)]));
+  try {
+    return parseStackOutputs(LOCAL_STACK_NAME, JSON.parse(result.stdout));
+  } catch (error) {
+    throw new LocalDeployError('terraform output', errorMessage(error), { cause: error });
+  }
 }
 
 async function readState(layout: LocalLayout, setup: TerraformSetup): Promise<StateResource[]> {
@@ -366,15 +371,15 @@ export async function deployLocal(options: DeployOptions = {}): Promise<DeployRe
       endpoint: emulator.endpoint,
       region: emulator.region,
       certFile: emulator.certFile,
-      outputs: outputs as unknown as LocalOutputs,
+      outputs,
       state,
       bundles: Object.fromEntries(LOCAL_APPS.map((app) => [localFunctionName(app), bundles[app] as string])),
     });
     for (const check of smoke) log(`  ok  ${check.name}: ${check.detail}`);
     const seconds = Math.round((performance.now() - started) / 100) / 10;
     log(
-      `deploy:local: done in ${seconds} s. Outputs: crypto-api ${outputs['crypto-api-function-name']}, ` +
-        `input bucket ${outputs['input-bucket-name']}. State: ${display(layout.stateFile)}. ` +
+      `deploy:local: done in ${seconds} s. Outputs: crypto-api ${outputs[StackOutput.CRYPTO_API_FUNCTION_NAME]}, ` +
+        `input bucket ${outputs[StackOutput.INPUT_BUCKET_NAME]}. State: ${display(layout.stateFile)}. ` +
         'Remove with `npm run destroy:local`.',
     );
     return {

@@ -1,16 +1,9 @@
 import { spawn } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { EmulatorRecordError } from '@secure-lambda/contracts/errors';
+import { type EmulatorRecord, readEmulatorRecord, writeEmulatorRecord } from '@secure-lambda/contracts/local';
 import {
   ensureCertificate,
   isPortConflict,
@@ -25,21 +18,8 @@ import {
 import { errorMessage, LocalDeployError } from './errors';
 import { display, type LocalLayout } from './layout';
 
-/** What `emulator.json` records about the running emulator. */
-export interface EmulatorInfo {
-  readonly pid: number;
-  readonly port: number;
-  /** `https://127.0.0.1:<port>` */
-  readonly endpoint: string;
-  /** The account moto serves (MOTO_ACCOUNT_ID): the stack's account, so its account guard stays on. */
-  readonly accountId: string;
-  readonly region: string;
-  /** The emulator's self-signed certificate: the trust anchor every client is given. */
-  readonly certFile: string;
-  readonly startedAt: string;
-  /** Set when the emulator stops by itself once this process exits (tests). */
-  readonly ownerPid?: number;
-}
+/** What `emulator.json` records about the running emulator (the contract readers such as the CLI share). */
+export type EmulatorInfo = EmulatorRecord;
 
 export const EmulatorDefaults = {
   HOST: '127.0.0.1',
@@ -81,17 +61,13 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** The recorded emulator, whether or not it still runs. */
+/** The recorded emulator, whether or not it still runs; a record that is not deploy:local's is refused. */
 export function readEmulatorInfo(layout: LocalLayout): EmulatorInfo | undefined {
-  if (!existsSync(layout.emulatorFile)) return undefined;
   try {
-    return JSON.parse(readFileSync(layout.emulatorFile, 'utf8')) as EmulatorInfo;
+    return readEmulatorRecord(layout);
   } catch (error) {
-    throw new LocalDeployError(
-      'start emulator',
-      `${display(layout.emulatorFile)} is not readable JSON (${errorMessage(error)}). Stop any moto_server ` +
-        'you started by hand and delete the file.',
-    );
+    if (!(error instanceof EmulatorRecordError)) throw error;
+    throw new LocalDeployError('start emulator', error.message, { cause: error });
   }
 }
 
@@ -190,9 +166,7 @@ async function startEmulator(
         () => false,
       );
       if (ready) {
-        const tmp = `${layout.emulatorFile}.${process.pid}.tmp`;
-        writeFileSync(tmp, `${JSON.stringify(info, null, 2)}\n`);
-        renameSync(tmp, layout.emulatorFile);
+        writeEmulatorRecord(layout, info);
         return info;
       }
       await Promise.race([sleep(200), spawnError]);

@@ -13,7 +13,7 @@ import {
   PutBucketPolicyCommand,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
-import type { EmulatorGap, EmulatorGapId } from '@secure-lambda/stacks/dist/emulator';
+import type { EmulatorGap, EmulatorGapId } from '@secure-lambda/stacks/emulator';
 import type { EmulatorClients } from './clients';
 import { errorMessage } from './errors';
 

@@ -17,6 +17,8 @@ import {
 } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { functionUrlEvent } from '@secure-lambda/contracts/function-url-event';
+import { StackOutput, type StackOutputs } from '@secure-lambda/contracts/stack-outputs';
 import { EnvelopeEncryptor, KmsKeyring } from '@secure-lambda/crypto';
 import { fromKmsClient } from '@secure-lambda/crypto/kms-sdk';
 import {
@@ -35,14 +37,8 @@ export interface StateResource {
   readonly values: Record<string, unknown>;
 }
 
-/** The stack outputs the smoke test starts from (`terraform output -json`). */
-export interface LocalOutputs {
-  readonly 'object-processor-function-name': string;
-  readonly 'crypto-api-function-name': string;
-  readonly 'input-bucket-name': string;
-  readonly 'output-bucket-name': string;
-  readonly 'key-arn': string;
-}
+/** The stack outputs the smoke test starts from (`terraform output -json`, read by the contract). */
+export type LocalOutputs = StackOutputs;
 
 export interface SmokeContext {
   readonly clients: EmulatorClients;
@@ -173,9 +169,9 @@ async function functionConfig(context: SmokeContext, name: string): Promise<Func
 
 async function objectRoundTrip(context: SmokeContext): Promise<SmokeCheck> {
   const { clients, outputs } = context;
-  const input = outputs['input-bucket-name'];
-  const output = outputs['output-bucket-name'];
-  const name = outputs['object-processor-function-name'];
+  const input = outputs[StackOutput.INPUT_BUCKET_NAME];
+  const output = outputs[StackOutput.OUTPUT_BUCKET_NAME];
+  const name = outputs[StackOutput.OBJECT_PROCESSOR_FUNCTION_NAME];
   const config = await functionConfig(context, name);
   checkCode(context, config);
   const key = `smoke/${new Date().toISOString().replace(/[:.]/g, '-')}.txt`;
@@ -220,7 +216,10 @@ async function objectRoundTrip(context: SmokeContext): Promise<SmokeCheck> {
     stored.Body as { transformToByteArray(): Promise<Uint8Array> }
   ).transformToByteArray();
   const encryptor = new EnvelopeEncryptor({
-    keyring: new KmsKeyring({ generatorKeyId: outputs['key-arn'], client: fromKmsClient(clients.kms) }),
+    keyring: new KmsKeyring({
+      generatorKeyId: outputs[StackOutput.KEY_ARN],
+      client: fromKmsClient(clients.kms),
+    }),
   });
   const decrypted = await encryptor.decrypt(message, {
     requiredEncryptionContext: { app: 'object-processor', bucket: input, key },
@@ -257,47 +256,28 @@ function runnerFunctionArn(region: string): string {
  * on the emulator, so this stands in for what the URL would deliver; the authorizer block holds what
  * its AWS_IAM check would report, which the API no longer trusts anyway.
  */
-function functionUrlEvent(request: SignedRequest, caller: { account: string; arn: string; userId: string }) {
-  const url = new URL(request.url);
-  const urlId = url.hostname.split('.')[0] as string;
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: url.pathname,
-    rawQueryString: '',
+function signedRequestEvent(
+  request: SignedRequest,
+  caller: { account: string; arn: string; userId: string },
+) {
+  const now = new Date();
+  return functionUrlEvent({
+    url: request.url,
+    method: request.method,
+    accountId: caller.account,
+    requestId: `local-${now.getTime()}`,
+    time: now,
     headers: { ...request.headers, 'x-forwarded-proto': 'https' },
-    requestContext: {
-      accountId: caller.account,
-      apiId: urlId,
-      authorizer: {
-        iam: {
-          accessKey: EMULATOR_CREDENTIALS.accessKeyId,
-          accountId: caller.account,
-          callerId: caller.userId,
-          userArn: caller.arn,
-          userId: caller.userId,
-          cognitoIdentity: null,
-          principalOrgId: null,
-        },
-      },
-      domainName: url.host,
-      domainPrefix: urlId,
-      http: {
-        method: request.method,
-        path: url.pathname,
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: 'deploy:local',
-      },
-      requestId: `local-${Date.now()}`,
-      routeKey: '$default',
-      stage: '$default',
-      time: new Date().toUTCString(),
-      timeEpoch: Date.now(),
-    },
     body: request.body,
-    isBase64Encoded: false,
-  };
+    caller: {
+      accessKey: EMULATOR_CREDENTIALS.accessKeyId,
+      accountId: caller.account,
+      callerId: caller.userId,
+      userArn: caller.arn,
+      userId: caller.userId,
+    },
+    userAgent: 'deploy:local',
+  });
 }
 
 /**
@@ -307,7 +287,7 @@ function functionUrlEvent(request: SignedRequest, caller: { account: string; arn
  * turn on) and binds the data to that identity. A request without the proof must be refused.
  */
 export async function cryptoApiRoundTrip(context: SmokeContext): Promise<SmokeCheck> {
-  const name = context.outputs['crypto-api-function-name'];
+  const name = context.outputs[StackOutput.CRYPTO_API_FUNCTION_NAME];
   const config = await functionConfig(context, name);
   checkCode(context, config);
   const identity = await context.clients.sts.send(new GetCallerIdentityCommand({}));
@@ -323,7 +303,7 @@ export async function cryptoApiRoundTrip(context: SmokeContext): Promise<SmokeCh
     credentials: EMULATOR_CREDENTIALS,
     stsEndpoint: context.endpoint,
     transport: async (request) => {
-      const event = functionUrlEvent(request, caller);
+      const event = signedRequestEvent(request, caller);
       if (unproven) {
         for (const header of Object.keys(event.headers)) {
           if (header.startsWith('x-secure-lambda-')) delete (event.headers as Record<string, string>)[header];
@@ -417,7 +397,7 @@ async function vpcConfigs(context: SmokeContext, names: readonly string[]): Prom
 }
 
 async function logGroups(context: SmokeContext, names: readonly string[]): Promise<SmokeCheck> {
-  const keyArn = context.outputs['key-arn'];
+  const keyArn = context.outputs[StackOutput.KEY_ARN];
   const seen: string[] = [];
   for (const name of names) {
     const groupName = `/aws/lambda/${name}`;
@@ -482,7 +462,7 @@ async function rolePolicies(context: SmokeContext, names: readonly string[]): Pr
 }
 
 async function keyRotation(context: SmokeContext): Promise<SmokeCheck> {
-  const keyArn = context.outputs['key-arn'];
+  const keyArn = context.outputs[StackOutput.KEY_ARN];
   const status = await context.clients.kms.send(new GetKeyRotationStatusCommand({ KeyId: keyArn }));
   if (!status.KeyRotationEnabled) {
     throw new SmokeCheckError('key rotation', `${keyArn} has rotation off`, { resources: [keyArn] });
@@ -497,8 +477,8 @@ async function keyRotation(context: SmokeContext): Promise<SmokeCheck> {
  */
 export async function smokeTest(context: SmokeContext): Promise<SmokeCheck[]> {
   const names = [
-    context.outputs['object-processor-function-name'],
-    context.outputs['crypto-api-function-name'],
+    context.outputs[StackOutput.OBJECT_PROCESSOR_FUNCTION_NAME],
+    context.outputs[StackOutput.CRYPTO_API_FUNCTION_NAME],
   ];
   const checks: SmokeCheck[] = [];
   const steps: [string, () => Promise<SmokeCheck>][] = [

@@ -12,7 +12,7 @@ import {
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { EMULATOR_GAPS } from '@secure-lambda/stacks/dist/emulator';
+import { EMULATOR_GAPS } from '@secure-lambda/stacks/emulator';
 import { appBundles, destroyLocal, LOCAL_APPS } from '../src/deploy';
 import {
   emulatorRequest,
