@@ -1,6 +1,6 @@
 import { types } from 'node:util';
 import { REDACTED, RedactionLimits, RedactionMarker } from './constants';
-import { isSecretKeyName } from './private/secret-keys';
+import { isDiagnosticFieldName, isSecretKeyName } from './private/secret-keys';
 import { redactString } from './private/secret-patterns';
 
 /** Per-call bookkeeping: the objects on the current path (cycle check) and the visit budget. */
@@ -76,9 +76,29 @@ function redactStringValue(text: string, depth: number, state: RedactionState): 
   return redactString(text, { heuristics: true });
 }
 
-/** Redacts one property: by name first, then by content. */
+/**
+ * Redacts one property: by name first, then by content. Digest and request-id fields (`etag`, `codeSha256`,
+ * `extendedRequestId`) skip the key-shape rules, which would otherwise take a SHA-256 for a key.
+ */
 export function redactProperty(key: string, value: unknown, depth: number, state: RedactionState): unknown {
-  return isSecretKeyName(key) ? redactSecretValue(value) : redactValue(value, depth, state);
+  if (isSecretKeyName(key)) return redactSecretValue(value);
+  if (typeof value === 'string' && isDiagnosticFieldName(key)) {
+    state.visited += 1;
+    return redactString(value, { heuristics: false });
+  }
+  return redactValue(value, depth, state);
+}
+
+/** Property names that label a header (or parameter) in `{ name: 'Authorization', value: '…' }` lists (HAR, SDKs). */
+const LABEL_NAME_KEYS: ReadonlySet<string> = new Set(['name', 'Name', 'key', 'Key', 'header', 'headerName']);
+/** The properties that then hold its value. */
+const LABEL_VALUE_KEYS: ReadonlySet<string> = new Set(['value', 'Value', 'values', 'Values', 'headerValue']);
+
+/** Whether `entries` is a `{ name: <secret name>, value: … }` object, whose value must then be redacted. */
+function labelsASecret(entries: readonly (readonly [string, unknown])[]): boolean {
+  return entries.some(
+    ([key, value]) => LABEL_NAME_KEYS.has(key) && typeof value === 'string' && isSecretKeyName(value),
+  );
 }
 
 function redactEntries(
@@ -86,25 +106,56 @@ function redactEntries(
   depth: number,
   state: RedactionState,
 ): Record<string, unknown> {
+  const list = [...entries];
+  const labelled = labelsASecret(list);
   const output: Record<string, unknown> = {};
-  for (const [key, value] of entries) {
+  for (const [key, value] of list) {
     if (state.visited >= RedactionLimits.MAX_NODES) {
       setOwn(output, RedactionMarker.TRUNCATED, RedactionMarker.TRUNCATED);
       break;
     }
-    setOwn(output, redactString(key, { heuristics: true }), redactProperty(key, value, depth + 1, state));
+    const redacted =
+      labelled && LABEL_VALUE_KEYS.has(key)
+        ? redactSecretValue(value)
+        : redactProperty(key, value, depth + 1, state);
+    setOwn(output, redactString(key, { heuristics: true }), redacted);
   }
   return output;
 }
 
+/** An HTTP header name (RFC 9110 token), the shape of every even item of a header list. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
+
+/**
+ * Whether an array is a flat list of header names and values: `[name, value]` pairs (`Object.entries`,
+ * `Headers` entries, `[['Authorization', '…']]`) or Node's `rawHeaders` (`['Host', 'x', 'Authorization', '…']`).
+ * Then a value after a secret name is redacted like a secret-named property. The cost: a two-item list of
+ * plain words whose first is a secret name (`['password', 'username']`) loses its second item.
+ */
+function isHeaderList(items: readonly unknown[]): boolean {
+  if (items.length < 2 || items.length % 2 !== 0) return false;
+  for (let index = 0; index < items.length; index += 2) {
+    const name = items[index];
+    if (typeof name !== 'string' || !HEADER_NAME.test(name)) return false;
+  }
+  return true;
+}
+
 function redactItems(items: Iterable<unknown>, depth: number, state: RedactionState): unknown[] {
+  const list = [...items];
+  const headers = isHeaderList(list);
   const output: unknown[] = [];
-  for (const item of items) {
+  for (const [index, item] of list.entries()) {
     if (state.visited >= RedactionLimits.MAX_NODES) {
       output.push(RedactionMarker.TRUNCATED);
       break;
     }
-    output.push(redactValue(item, depth + 1, state));
+    const name = headers && index % 2 === 1 ? list[index - 1] : undefined;
+    output.push(
+      typeof name === 'string'
+        ? redactProperty(name, item, depth + 1, state)
+        : redactValue(item, depth + 1, state),
+    );
   }
   return output;
 }

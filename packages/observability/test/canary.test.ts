@@ -4,6 +4,7 @@
  * not contain any piece of it, while still being valid JSON with the non-secret fields intact, so the test
  * cannot pass by printing nothing.
  */
+import { randomBytes } from 'node:crypto';
 import { createObservability, REDACTED, withObservability } from '../src';
 import { type CapturedOutput, captureOutput, isolateEnv, lambdaContext, TRACE_HEADER } from './support';
 
@@ -14,6 +15,9 @@ const PASSWORD = 'canary-pw-hunter2';
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjYW5hcnkifQ.c2lnbmF0dXJlLWNhbmFyeQ';
 const OPAQUE_TOKEN = 'canaryOpaqueBearerValue42';
 const DATA_KEY = Buffer.from(CANARY);
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+const DIGITS = '0123456789';
 
 /** Every piece that must never be printed, in every encoding a careless serializer would use. */
 const FORBIDDEN = [
@@ -63,7 +67,7 @@ describe('canary secret through every logger path', () => {
     restoreEnv();
   });
 
-  it('never prints the canary, and every line is JSON with the non-secret fields kept', async () => {
+  it('[TM-LOG-01] never prints the canary, and every line is JSON with the non-secret fields kept', async () => {
     const observability = createObservability({ serviceName: 'canary-service' });
     const { logger } = observability;
 
@@ -214,7 +218,7 @@ describe('canary secret through every logger path', () => {
     });
   });
 
-  it('keeps the canary out of the output when Powertools runs in dev mode (global console, pretty JSON)', () => {
+  it('[TM-LOG-01] keeps the canary out of the output when Powertools runs in dev mode (global console, pretty JSON)', () => {
     process.env.POWERTOOLS_DEV = 'true';
     const { logger } = createObservability({ serviceName: 'canary-dev' });
 
@@ -226,5 +230,103 @@ describe('canary secret through every logger path', () => {
     expect(text).toContain(`dev canary-s3cr3t-${REDACTED}-${REDACTED}`);
     expect(text).toContain(`[REDACTED: ${DATA_KEY.length} bytes]`);
     expect(text).toContain('outer failure');
+  });
+  it('[TM-LOG-01] never prints key material, encoded passwords, signed query parameters, header arrays or URL user tokens', () => {
+    const { logger } = createObservability({ serviceName: 'canary-shapes' });
+    const hexKey = 'a3f1c2d4e5b6978812ab34cd56ef7890a1b2c3d4e5f60718293a4b5c6d7e8f90';
+    const aes128 = 'q7Xk2Lm9Pz4Rt8Wv1Yb3Nw==';
+    const redirectPassword = 'canaryRedirectPw77';
+    const signature = 'canarySig0123456789';
+    const authCode = 'SplxlOBeZQQYbYS6WxSbIA';
+    const base64Password = Buffer.from(`password=${PASSWORD}`).toString('base64');
+    const headerToken = 'canary-header-token-5150';
+    const rawHeaderToken = 'canaryRawHeaderToken9';
+    const urlUserToken = 'ghxCanaryUrlUserToken31';
+
+    logger.info(`loaded key ${hexKey}`, { material: hexKey, upper: hexKey.toUpperCase() });
+    logger.info(`aes key ${aes128}`, { k: aes128 });
+    logger.info('redirect', {
+      url: `https://app.example.com/login?next=%2Fcb%3Fpassword%3D${redirectPassword}`,
+      twice: `https://app.example.com/login?next=%252Fcb%253Fpassword%253D${redirectPassword}`,
+    });
+    logger.info(`signed https://files.example.com/o?sv=2024&sig=${signature}&se=2030`, {
+      callback: `https://app.example.com/callback?code=${authCode}&state=xyz`,
+    });
+    logger.info(`opaque ${base64Password}`, { blob: base64Password });
+    logger.info(`body {"password":\n  "${PASSWORD}", "a": 1`, { body: `{"password":\n"${PASSWORD}"` });
+    logger.info('headers', {
+      pairs: [['Authorization', headerToken]],
+      request: { rawHeaders: ['Host', 'api.example.com', 'Authorization', rawHeaderToken] },
+      har: [{ name: 'Cookie', value: `sid=${headerToken}` }],
+    });
+    logger.info(`clone https://${urlUserToken}@github.com/org/repo.git`, {
+      remote: `https://${urlUserToken}:x-oauth-basic@github.com/org/repo.git`,
+    });
+
+    const text = output.text();
+    for (const secret of [
+      hexKey,
+      hexKey.toUpperCase(),
+      aes128,
+      redirectPassword,
+      signature,
+      authCode,
+      base64Password,
+      PASSWORD,
+      headerToken,
+      rawHeaderToken,
+      urlUserToken,
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+    const logs = output.logs();
+    expect(logs).toHaveLength(8);
+    expect(logs[0]).toMatchObject({ message: `loaded key ${REDACTED}`, material: REDACTED, upper: REDACTED });
+    expect(logs[1]).toMatchObject({ message: `aes key ${REDACTED}`, k: REDACTED });
+    expect(logs[2]).toMatchObject({
+      url: `https://app.example.com/login?next=/cb?password=${REDACTED}`,
+      twice: `https://app.example.com/login?next=/cb?password=${REDACTED}`,
+    });
+    expect(logs[3]).toMatchObject({
+      message: `signed https://files.example.com/o?sv=2024&sig=${REDACTED}&se=2030`,
+      callback: `https://app.example.com/callback?code=${REDACTED}&state=xyz`,
+    });
+    expect(logs[4]).toMatchObject({ message: `opaque ${REDACTED}`, blob: REDACTED });
+    expect(logs[5]).toMatchObject({
+      message: `body {"password":\n  ${REDACTED}, "a": 1`,
+      body: `{"password":\n${REDACTED}`,
+    });
+    expect(logs[6]).toMatchObject({
+      pairs: [['Authorization', REDACTED]],
+      request: { rawHeaders: ['Host', 'api.example.com', 'Authorization', REDACTED] },
+      har: [{ name: 'Cookie', value: REDACTED }],
+    });
+    expect(logs[7]).toMatchObject({
+      message: `clone https://${REDACTED}@github.com/org/repo.git`,
+      remote: `https://${REDACTED}:${REDACTED}@github.com/org/repo.git`,
+    });
+  });
+
+  it('[TM-LOG-02] keeps the code location of an error thrown under a random mixed-case checkout folder', () => {
+    const { logger } = createObservability({ serviceName: 'canary-location' });
+    // What `mktemp -d` names a folder: ten random letters and digits, both cases. Built here so the test
+    // means the same wherever the repository is checked out.
+    // The first three characters make sure the name mixes upper case, lower case and digits.
+    const pick = (alphabet: string, byte: number): string => alphabet[byte % alphabet.length] ?? '';
+    const [upper = 0, digit = 0, lower = 0, ...rest] = randomBytes(10);
+    const folder = `tmp.${pick(UPPER, upper)}${pick(DIGITS, digit)}${pick(LOWER, lower)}${rest
+      .map((byte) => pick(UPPER + LOWER + DIGITS, byte))
+      .join('')}`;
+    const file = `/tmp/${folder}/packages/observability/test/with-observability.test.ts`;
+    const error = new Error('boom');
+    error.stack = `Error: boom\n    at Object.<anonymous> (${file}:202:11)\n    at run (${file}:9:3)`;
+
+    logger.error('located', error);
+    logger.error('located under key', { error });
+
+    for (const entry of output.logs()) {
+      expect(entry.error).toMatchObject({ location: `${file}:202`, stack: error.stack });
+    }
+    expect(output.logs()).toHaveLength(2);
   });
 });

@@ -127,6 +127,16 @@ describe('redact: secret-shaped strings', () => {
       `"password":"${'x'.repeat(200_000)}`,
       'Bearer '.repeat(100_000),
       '-----BEGIN PRIVATE KEY-----'.repeat(20_000),
+      '%41'.repeat(300_000),
+      '%2541'.repeat(200_000),
+      'aB/'.repeat(300_000),
+      'Abc/def/'.repeat(100_000),
+      'AbcDef'.repeat(150_000),
+      `${'aaaaaaaaaaaa'.repeat(50_000)}+`,
+      `${Buffer.from('password=x').toString('base64')} `.repeat(50_000),
+      `password:${' \n'.repeat(200_000)}`,
+      `https://${'a'.repeat(200_000)}`,
+      'arn:aws:x:'.repeat(100_000),
     ];
     const started = Date.now();
     for (const input of inputs) redact(input);
@@ -351,5 +361,135 @@ describe('redact: binary data in disguise and crypto key names', () => {
         ['password', '[REDACTED]'],
       ],
     });
+  });
+});
+
+describe('redact: key shapes, encodings and header lists', () => {
+  const hex256 = 'a3f1c2d4e5b6978812ab34cd56ef7890a1b2c3d4e5f60718293a4b5c6d7e8f90';
+
+  it.each([
+    ['a 256-bit hex key in text', `key ${hex256} loaded`, `key ${REDACTED} loaded`],
+    ['a 128-bit hex key in upper case', 'k=00112233445566778899AABBCCDDEEFF', `k=${REDACTED}`],
+    ['a 0x-prefixed hex key', `0x${hex256}`, REDACTED],
+    ['a 24-character base64 AES-128 key', 'aes q7Xk2Lm9Pz4Rt8Wv1Yb3Nw==', `aes ${REDACTED}`],
+    ['a 44-character base64 key', `k ${Buffer.alloc(32, 7).toString('base64')}`, `k ${REDACTED}`],
+    ['an OAuth code in a query', '/cb?code=SplxlOBeZQQYbYS6WxSbIA&state=x', `/cb?code=${REDACTED}&state=x`],
+    [
+      'a SAS signature',
+      'https://a.blob.core.windows.net/c/b?sv=1&sig=abc%2Bdef)x&se=2',
+      `https://a.blob.core.windows.net/c/b?sv=1&sig=${REDACTED}&se=2`,
+    ],
+    [
+      'a password in a URL-encoded redirect',
+      '/login?next=%2Fcb%3Fpassword%3Dhunter2',
+      `/login?next=/cb?password=${REDACTED}`,
+    ],
+    ['base64 of password=…', Buffer.from('password=hunter2').toString('base64'), REDACTED],
+    ['base64url of a JSON body', Buffer.from('{"token":"t-1"}').toString('base64url'), REDACTED],
+    [
+      'a JSON pair with a line break after the colon',
+      '{"password":\n    "hunter2"',
+      `{"password":\n    ${REDACTED}`,
+    ],
+    [
+      'a JSON-escaped line break after the colon',
+      '{\\"secret\\":\\n\\"x y\\"}',
+      `{\\"secret\\":\\n${REDACTED}}`,
+    ],
+    [
+      'a token as a URL user name',
+      'https://ghxToken123abc@github.com/o/r',
+      `https://${REDACTED}@github.com/o/r`,
+    ],
+    [
+      'a token user with a dummy password',
+      'https://Tok3nAbc:x-oauth-basic@github.com',
+      `https://${REDACTED}:${REDACTED}@github.com`,
+    ],
+  ])('redacts %s', (_name, input, expected) => {
+    expect(redact(input)).toBe(expected);
+  });
+
+  it.each([
+    ['a git commit id', 'deployed 9fceb02d0ae598e95dc970b74767f19372d61af8'],
+    ['a Lambda log stream name', '2025/01/01/[$LATEST]0123456789abcdef0123456789abcdef'],
+    ['an error code pair', 'exit code=1 after retry'],
+    ['a plain login name in a URL', 'ssh://git@github.com/org/repo.git'],
+    ['a hyphenated login name', 'sftp://ec2-user@10.0.0.1/home'],
+    ['an unrelated encoded URL', 'https://x.example/search?q=a%20b%2Fc'],
+    ['a word that happens to be base64', 'Authentication'],
+    [
+      'a Secrets Manager ARN in text',
+      'read arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbC123 ok',
+    ],
+    [
+      'a CDK role ARN in text',
+      'role arn:aws:iam::123456789012:role/SecureLambdaDev-OrdersHandlerServiceRoleDefaultPolicy9F8E7D6C-AbCdEf0123 denied',
+    ],
+    [
+      'a macOS temporary folder',
+      '/var/folders/3x/kt8gk8xs4zl1s2z2y2hvv8ww0000gn/T/tmp.Xy7Qz3AbCd/repo/a.ts:1',
+    ],
+    [
+      'a home folder path',
+      '/Users/JaneDoe/Development/secureLambda2/packages/observability/test/canary.test.ts:12',
+    ],
+    ['a mktemp checkout path', '/tmp/tmp.tNK5l4pSLO/packages/observability/test/redact.test.ts:202'],
+    ['a digit-free CamelCase identifier', 'SecureLambdaDevOrdersHandlerServiceRoleDefaultPolicy'],
+  ])('keeps %s', (_name, input) => {
+    expect(redact(input)).toBe(input);
+  });
+
+  it('keeps error codes as fields and digests and request ids under their names', () => {
+    const value = {
+      code: 'E_BAD',
+      etag: '"d41d8cd98f00b204e9800998ecf8427e"',
+      codeSha256: Buffer.alloc(32, 9).toString('base64'),
+      $metadata: {
+        extendedRequestId: `vlR7PnpV2Ce81l0PRw6jlUpck7Jo5ZsQjryTjKlc5aLWGVHPZLj5NeC6qMa0emYBDXOo6QBU0Wo=`,
+      },
+    };
+    expect(redact(value)).toEqual(value);
+    // The same values in free text look exactly like keys.
+    expect(redact(`etag d41d8cd98f00b204e9800998ecf8427e`)).toBe(`etag ${REDACTED}`);
+    // A secret name still wins over a digest name.
+    expect(redact({ passwordHash: 'x' })).toEqual({ passwordHash: REDACTED });
+  });
+
+  it('redacts values in header pairs, rawHeaders and name/value lists, and keeps the rest', () => {
+    expect(
+      redact({
+        pairs: [
+          ['Accept', 'application/json'],
+          ['Authorization', 'opaque-1'],
+        ],
+        rawHeaders: ['Host', 'api.example.com', 'X-Api-Key', 'opaque-2', 'Cookie', 'sid=3'],
+        har: [
+          { name: 'Accept', value: '*/*' },
+          { name: 'Authorization', value: 'opaque-4' },
+        ],
+        list: ['a', 1, null],
+      }),
+    ).toEqual({
+      pairs: [
+        ['Accept', 'application/json'],
+        ['Authorization', REDACTED],
+      ],
+      rawHeaders: ['Host', 'api.example.com', 'X-Api-Key', REDACTED, 'Cookie', REDACTED],
+      har: [
+        { name: 'Accept', value: '*/*' },
+        { name: 'Authorization', value: REDACTED },
+      ],
+      list: ['a', 1, null],
+    });
+  });
+
+  it('is idempotent on decoded and re-shaped output', () => {
+    const once = redact({
+      a: '/login?next=%252Fcb%253Fpassword%253Dhunter2',
+      b: 'https://ghxToken123abc@github.com',
+      c: `k ${hex256}`,
+    });
+    expect(redact(once)).toEqual(once);
   });
 });

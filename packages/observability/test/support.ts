@@ -5,6 +5,9 @@ import type { Context } from 'aws-lambda';
 export interface CapturedOutput {
   /** All text written, in order, exactly as it would have reached the terminal. */
   text(): string;
+  /** A position in the output; `textSince` reads what was written after it without joining everything before. */
+  mark(): number;
+  textSince(mark: number): string;
   /** Each non-empty output line parsed as JSON; throws if any line is not JSON. */
   records(): Record<string, unknown>[];
   /** Log lines (Powertools records with a `level`), without EMF metric blobs. */
@@ -44,6 +47,8 @@ export function captureOutput(): CapturedOutput {
       .map((line) => JSON.parse(line) as Record<string, unknown>);
   return {
     text,
+    mark: () => chunks.length,
+    textSince: (mark) => chunks.slice(mark).join(''),
     records,
     logs: () => records().filter((entry) => 'level' in entry),
     metrics: () => records().filter((entry) => '_aws' in entry),
@@ -109,3 +114,24 @@ export function lambdaContext(awsRequestId: string, overrides: Partial<Context> 
 /** The X-Ray header Lambda sets, and the trace id Powertools extracts from it. */
 export const TRACE_HEADER = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
 export const TRACE_ID = '1-5759e988-bd862e3fe1be46a994272793';
+
+/**
+ * For a describe block: isolates the environment and captures output around each test (the `beforeEach` /
+ * `afterEach` pair every logger test needs). Returns a getter for the current test's capture.
+ */
+export function captureOutputPerTest(): () => CapturedOutput {
+  let restoreEnv: (() => void) | undefined;
+  let output: CapturedOutput | undefined;
+  beforeEach(() => {
+    restoreEnv = isolateEnv();
+    output = captureOutput();
+  });
+  afterEach(() => {
+    output?.restore();
+    restoreEnv?.();
+  });
+  return () => {
+    if (output === undefined) throw new Error('captureOutputPerTest: read the output inside a test');
+    return output;
+  };
+}

@@ -48,7 +48,32 @@ const SECRET_NAMES_EXACT: ReadonlySet<string> = new Set([
   'kek',
   'dek',
   'cek',
+  // Azure SAS and similar signed URLs put the signature in `sig`.
+  'sig',
 ]);
+
+/**
+ * Names that hold a credential in a query string (after `?`, `&`, `#` or `;`) but mean something harmless as a
+ * field name: `code` is an OAuth authorization code in `?code=`, and an error code in `{ code: 'E_BAD' }`.
+ */
+const QUERY_SECRET_NAMES: ReadonlySet<string> = new Set(['code', 'samlresponse', 'samlrequest']);
+
+/**
+ * Fields whose values are digests or request ids: key-length hex and padded base64 are what they look like
+ * (`ETag`, `ContentMD5`, `codeSha256`, `x-amz-id-2`, `cfId`), so the shape rules skip them. Secret names win
+ * over these (`passwordHash` is still redacted), and the known-format rules (access key ids, JWTs, `Bearer`)
+ * still apply to them.
+ */
+const DIAGNOSTIC_NAME_FRAGMENTS: readonly string[] = [
+  'sha1',
+  'sha256',
+  'sha512',
+  'md5',
+  'checksum',
+  'digest',
+  'etag',
+];
+const DIAGNOSTIC_NAME_SUFFIXES: readonly string[] = ['requestid', 'traceid', 'id2', 'cfid', 'hash'];
 
 /** Lower-cases the name and drops separators so spelling variants compare equal. */
 export function normalizeKeyName(name: string): string {
@@ -61,4 +86,18 @@ export function isSecretKeyName(name: string): boolean {
   if (normalized === '') return false;
   if (SECRET_NAMES_EXACT.has(normalized)) return true;
   return SECRET_NAME_FRAGMENTS.some((fragment) => normalized.includes(fragment));
+}
+
+/** Whether `name=value` after `?`, `&`, `#` or `;` has a secret value: every secret name, and the query-only ones. */
+export function isQuerySecretName(name: string): boolean {
+  return isSecretKeyName(name) || QUERY_SECRET_NAMES.has(normalizeKeyName(name));
+}
+
+/** Whether a field holds a digest or a request id, whose value the key-shape rules must leave alone. */
+export function isDiagnosticFieldName(name: string): boolean {
+  const normalized = normalizeKeyName(name);
+  return (
+    DIAGNOSTIC_NAME_FRAGMENTS.some((fragment) => normalized.includes(fragment)) ||
+    DIAGNOSTIC_NAME_SUFFIXES.some((suffix) => normalized.endsWith(suffix))
+  );
 }
