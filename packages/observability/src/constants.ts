@@ -22,7 +22,7 @@ export const LogLevels = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL',
 
 /** Keys this package adds to log lines, besides the Powertools context keys. */
 export const LogKey = {
-  /** IAM principal ARN of the caller, when the event carries one. */
+  /** IAM principal ARN of a caller the handler verified (never one read from the event). */
   CALLER: 'caller',
   /** Lambda function version; Powertools' default formatter leaves it out. */
   FUNCTION_VERSION: 'function_version',

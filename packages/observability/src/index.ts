@@ -1,5 +1,5 @@
 export { MetricUnit } from '@aws-lambda-powertools/metrics';
-export { REDACTED } from './constants';
+export { LogKey, REDACTED } from './constants';
 export {
   ObservabilityConfigurationError,
   ObservabilityError,

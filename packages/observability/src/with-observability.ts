@@ -1,8 +1,7 @@
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
-import { EnvVar, LogKey, LogMessage } from './constants';
+import { EnvVar, LogMessage } from './constants';
 import type { Observability } from './observability';
-import { iamCaller } from './private/event-caller';
 import { redactString } from './private/secret-patterns';
 
 /**
@@ -62,10 +61,14 @@ function flushMetrics({ logger, metrics }: Observability, handlerFailed: boolean
 
 /**
  * Wraps a handler: injects Lambda context into every log line (request id, X-Ray trace id from
- * `_X_AMZN_TRACE_ID`, cold start flag, function name/version), adds `caller` when the event carries an IAM
- * caller (`requestContext.authorizer.iam.userArn` for Function URLs), logs a thrown error (redacted, with its
+ * `_X_AMZN_TRACE_ID`, cold start flag, function name/version), logs a thrown error (redacted, with its
  * cause chain) then rethrows it, and always flushes metrics (`publishStoredMetrics`) even on error; records a
  * ColdStart metric. Keys added with `logger.appendKeys` during an invocation are cleared when it ends.
+ *
+ * It never labels lines with a caller read from the event: a Function URL fills
+ * `requestContext.authorizer.iam` from a checked signature, but anyone allowed `lambda:InvokeFunction` can
+ * send the same block with any ARN in it. A handler that proves its caller (the crypto API asks STS) adds
+ * `logger.appendKeys({ [LogKey.CALLER]: arn })` itself.
  *
  * @example
  * const observability = createObservability({ serviceName: 'crypto-api' });
@@ -85,8 +88,6 @@ export function withObservability<E, R>(
   const { logger, metrics, tracer } = observability;
   return async (event: E, context: Context): Promise<R> => {
     logger.addContext(context);
-    const caller = iamCaller(event);
-    if (caller !== undefined) logger.appendKeys({ [LogKey.CALLER]: caller });
     let result: R;
     try {
       metrics.captureColdStartMetric(context.functionName);

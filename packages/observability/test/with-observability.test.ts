@@ -1,5 +1,12 @@
 import type { LambdaFunctionURLEventWithIAMAuthorizer } from 'aws-lambda';
-import { createObservability, MetricUnit, type Observability, REDACTED, withObservability } from '../src';
+import {
+  createObservability,
+  LogKey,
+  MetricUnit,
+  type Observability,
+  REDACTED,
+  withObservability,
+} from '../src';
 import {
   type CapturedOutput,
   captureOutput,
@@ -117,30 +124,38 @@ describe('withObservability', () => {
     ]);
   });
 
-  it('adds the IAM caller of a Function URL request, and drops it for the next invocation', async () => {
+  it('[TM-ID-01] never labels a log line with a caller the event claims: a direct invoker writes that claim', async () => {
     const handler = withObservability(async (_event: unknown) => {
       observability.logger.info('request');
       return { statusCode: 200 };
     }, observability);
 
+    // A Function URL event, and the same block written by someone who may call lambda:Invoke directly.
     await handler(functionUrlEvent(CALLER_ARN), lambdaContext('req-1'));
-    await handler({ source: 'aws.events' }, lambdaContext('req-2'));
-
-    const [signed, scheduled] = output.logs().filter((entry) => entry.message === 'request');
-    expect(signed).toMatchObject({ caller: CALLER_ARN, function_request_id: 'req-1' });
-    expect(scheduled).toMatchObject({ function_request_id: 'req-2' });
-    expect(scheduled).not.toHaveProperty('caller');
-  });
-
-  it('adds the IAM caller of a REST API request (requestContext.identity.userArn)', async () => {
-    const handler = withObservability(async () => observability.logger.info('rest'), observability);
-
     await handler(
       { requestContext: { identity: { userArn: 'arn:aws:iam::123456789012:user/ana' } } },
-      lambdaContext('req-1'),
+      lambdaContext('req-2'),
     );
 
-    expect(output.logs()[0]).toMatchObject({ caller: 'arn:aws:iam::123456789012:user/ana' });
+    const lines = output.logs().filter((entry) => entry.message === 'request');
+    expect(lines.map((entry) => entry.function_request_id)).toEqual(['req-1', 'req-2']);
+    for (const line of lines) expect(line).not.toHaveProperty('caller');
+    expect(JSON.stringify(output.logs())).not.toContain(CALLER_ARN);
+    expect(JSON.stringify(output.logs())).not.toContain('user/ana');
+  });
+
+  it('keeps a caller the handler verified itself, for that invocation only', async () => {
+    const handler = withObservability(async (event: { verified?: string }) => {
+      if (event.verified) observability.logger.appendKeys({ [LogKey.CALLER]: event.verified });
+      observability.logger.info('request');
+    }, observability);
+
+    await handler({ verified: CALLER_ARN }, lambdaContext('req-1'));
+    await handler({}, lambdaContext('req-2'));
+
+    const [verified, next] = output.logs().filter((entry) => entry.message === 'request');
+    expect(verified).toMatchObject({ caller: CALLER_ARN, function_request_id: 'req-1' });
+    expect(next).not.toHaveProperty('caller');
   });
 
   it('clears keys appended during an invocation so they cannot leak into the next one', async () => {
