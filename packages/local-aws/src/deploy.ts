@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import { DeleteObjectsCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { LOCAL_STACK_NAME } from '@secure-lambda/contracts';
+import { prepareTerraform } from '@secure-lambda/terraform/config';
 import { parseStackOutputs, StackOutput, type StackOutputs } from '@secure-lambda/contracts/stack-outputs';
 import {
   EMULATOR_ENDPOINT_VARIABLE,
@@ -116,19 +116,14 @@ interface TerraformSetup {
 }
 
 /**
- * The environment for terraform: the offline CLI config (provider mirror) from scripts/terraform-config.mjs,
+ * The environment for terraform: the offline CLI config (provider mirror) from @secure-lambda/terraform,
  * which also strips the caller's AWS_* and TF_* settings, then the emulator's endpoint, fake credentials
  * and its certificate as the only trusted CA for AWS calls.
  */
 async function terraformSetup(emulator: EmulatorInfo): Promise<TerraformSetup> {
-  const module = (await import(
-    pathToFileURL(path.join(REPO_ROOT, 'scripts', 'terraform-config.mjs')).href
-  )) as {
-    prepareTerraform(options?: { baseEnv?: NodeJS.ProcessEnv }): { env: NodeJS.ProcessEnv };
-  };
   let env: NodeJS.ProcessEnv;
   try {
-    ({ env } = module.prepareTerraform());
+    ({ env } = prepareTerraform());
   } catch (error) {
     throw new LocalDeployError('check prerequisites', errorMessage(error), { cause: error });
   }
