@@ -274,13 +274,17 @@ describe('deploy:local against a fresh emulator', () => {
   test('VPC endpoints with account-scoped policies, and flow logs of all traffic', async () => {
     const { VpcEndpoints: endpoints = [] } = await clients.ec2.send(new DescribeVpcEndpointsCommand({}));
     const byService = new Map(endpoints.map((e) => [e.ServiceName, e]));
+    // STS: the crypto API forwards each caller's identity proof to it.
     expect([...byService.keys()].sort()).toEqual([
       'com.amazonaws.eu-west-1.kms',
       'com.amazonaws.eu-west-1.s3',
+      'com.amazonaws.eu-west-1.sts',
     ]);
     expect(byService.get('com.amazonaws.eu-west-1.s3')?.VpcEndpointType).toBe('Gateway');
-    expect(byService.get('com.amazonaws.eu-west-1.kms')?.VpcEndpointType).toBe('Interface');
-    expect(byService.get('com.amazonaws.eu-west-1.kms')?.PrivateDnsEnabled).toBe(true);
+    for (const service of ['kms', 'sts']) {
+      expect(byService.get(`com.amazonaws.eu-west-1.${service}`)?.VpcEndpointType).toBe('Interface');
+      expect(byService.get(`com.amazonaws.eu-west-1.${service}`)?.PrivateDnsEnabled).toBe(true);
+    }
     for (const endpoint of endpoints) {
       expect(endpoint.PolicyDocument).toContain(DEV.accountId);
     }
