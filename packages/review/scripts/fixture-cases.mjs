@@ -18,6 +18,7 @@
  */
 import { group as data } from './cases/data.mjs';
 import { group as iam } from './cases/iam.mjs';
+import { group as iamSemantics } from './cases/iam-semantics.mjs';
 import { group as kms } from './cases/kms.mjs';
 import { group as lambda } from './cases/lambda.mjs';
 import { group as logging } from './cases/logging.mjs';
@@ -26,4 +27,4 @@ import { group as network } from './cases/network.mjs';
 export { ACCOUNT, attribute, clone, REGION } from './cases/shared.mjs';
 
 /** Groups in the order the generator runs them; `lambdaZip` marks groups that need fn.zip. */
-export const GROUPS = [logging, iam, network, data, kms, lambda];
+export const GROUPS = [logging, iam, iamSemantics, network, data, kms, lambda];

@@ -53,7 +53,24 @@ const SHIPPED_STACKS = ['secure-lambda-dev', 'secure-lambda-prod'];
 /** Case plans run with -refresh=false and must not call AWS: the provider points at a port nobody serves. */
 const CLOSED_ENDPOINT = 'http://127.0.0.1:1';
 const AWS_PROVIDER_VERSION = '5.100.0';
-const SERVICES = ['cloudwatch', 'ec2', 'iam', 'kms', 'lambda', 'logs', 's3', 'sns', 'sqs', 'sts'];
+const SERVICES = [
+  'cloudtrail',
+  'cloudwatch',
+  'configservice',
+  'ec2',
+  'guardduty',
+  'iam',
+  'kms',
+  'lambda',
+  'logs',
+  'rds',
+  's3',
+  'secretsmanager',
+  'securityhub',
+  'sns',
+  'sqs',
+  'sts',
+];
 
 class FixtureError extends Error {
   constructor(step, message) {

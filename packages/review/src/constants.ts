@@ -66,66 +66,80 @@ export const WORLD_CIDRS = ['0.0.0.0/0', '::/0'] as const;
 export const ADMIN_PORTS = [22, 3389] as const;
 
 /**
- * IAM actions that accept only `Resource: "*"` (the service offers no resource-level permission), so a
- * statement of only these actions on `*` is not a wildcard finding. From the Service Authorization
- * Reference; kept to the actions platforms like this one need. Patterns are matched case-insensitively.
+ * Actions that let their holder raise its own privileges (or another principal's) whatever resource they
+ * name: rewriting or attaching policies, minting credentials, rewriting trust, dropping a boundary. From
+ * the well-known IAM privilege-escalation paths (Rhino Security Labs' list and AWS's own guidance).
+ * Matched case-insensitively against the actions a pattern expands to.
  */
-export const RESOURCE_STAR_ONLY_ACTIONS = [
-  'ec2:Describe*',
-  'xray:PutTraceSegments',
-  'xray:PutTelemetryRecords',
-  'xray:GetSamplingRules',
-  'xray:GetSamplingTargets',
-  'xray:GetSamplingStatisticSummaries',
-  'cloudwatch:PutMetricData',
-  // A CodeDeploy lifecycle hook reports its result; the action has no resource types.
-  'codedeploy:PutLifecycleEventHookExecutionStatus',
-  'logs:DescribeLogGroups',
-  'sts:GetCallerIdentity',
-  'kms:ListKeys',
-  'kms:ListAliases',
-  'kms:CreateKey',
-  's3:ListAllMyBuckets',
-  'iam:ListRoles',
-  'iam:ListPolicies',
-  'lambda:ListFunctions',
-  'sqs:ListQueues',
-  'sns:ListTopics',
+export const PRIVILEGE_ESCALATION_ACTIONS = [
+  'iam:CreatePolicyVersion',
+  'iam:SetDefaultPolicyVersion',
+  'iam:AttachRolePolicy',
+  'iam:AttachUserPolicy',
+  'iam:AttachGroupPolicy',
+  'iam:PutRolePolicy',
+  'iam:PutUserPolicy',
+  'iam:PutGroupPolicy',
+  'iam:CreateAccessKey',
+  'iam:CreateLoginProfile',
+  'iam:UpdateLoginProfile',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:AddUserToGroup',
+  'iam:DeleteRolePermissionsBoundary',
+  'iam:DeleteUserPermissionsBoundary',
+  'iam:PutRolePermissionsBoundary',
+  'iam:PutUserPermissionsBoundary',
 ] as const;
 
 /**
- * Condition keys that tie a statement with `Principal: "*"` to an account, organization, network or
- * calling resource, so the statement is not public. AWS's own guidance for resource policies.
+ * Actions that escalate when granted on every resource of their type (`role/*`, `function:*`, `*`):
+ * passing any role to a service, rewriting any function's code or configuration (and so running as its
+ * role), assuming any role, running commands on any instance. On one named resource they are ordinary.
  */
-export const NARROWING_CONDITION_KEYS = [
-  'aws:sourceaccount',
-  'aws:sourcearn',
-  'aws:sourceowner',
-  'aws:sourceorgid',
-  'aws:sourceorgpaths',
-  'aws:principalaccount',
-  'aws:principalarn',
-  'aws:principalorgid',
-  'aws:principalorgpaths',
-  'aws:sourcevpc',
-  'aws:sourcevpce',
-  'aws:sourceip',
-  'aws:userid',
-  'aws:username',
-  'kms:calleraccount',
+export const BROAD_ESCALATION_ACTIONS = [
+  'iam:PassRole',
+  'sts:AssumeRole',
+  'lambda:UpdateFunctionCode',
+  'lambda:UpdateFunctionConfiguration',
+  'lambda:AddPermission',
+  'lambda:CreateFunction',
+  'ssm:SendCommand',
+  'ssm:StartSession',
+  'ec2:RunInstances',
+  'glue:UpdateDevEndpoint',
+  'cloudformation:CreateStack',
+  'cloudformation:UpdateStack',
+  'codebuild:StartBuild',
 ] as const;
 
 /**
  * AWS-managed policies that grant administrator-like access. Attaching one is high severity whatever the
- * principal. Any `arn:aws:iam::aws:policy/...FullAccess` counts as well (matched by suffix).
+ * principal. Besides these, any AWS-managed policy whose name says it grants a whole service or data on
+ * everything counts (matched by name in `isAdminLike`, `ADMIN_LIKE_NAME_PATTERNS`).
  */
 export const ADMIN_LIKE_MANAGED_POLICIES = [
   'arn:aws:iam::aws:policy/AdministratorAccess',
   'arn:aws:iam::aws:policy/PowerUserAccess',
   'arn:aws:iam::aws:policy/IAMFullAccess',
+  'arn:aws:iam::aws:policy/ReadOnlyAccess',
   'arn:aws:iam::aws:policy/job-function/SystemAdministrator',
   'arn:aws:iam::aws:policy/job-function/NetworkAdministrator',
   'arn:aws:iam::aws:policy/job-function/DatabaseAdministrator',
+  'arn:aws:iam::aws:policy/job-function/DataScientist',
+] as const;
+
+/**
+ * Name patterns of AWS-managed policies (the part after `policy/`, any path) that grant every action of a
+ * service (`AWSLambda_FullAccess`, `AmazonS3FullAccess`, `AdministratorAccess-Amplify`), read-write on
+ * every secret (`SecretsManagerReadWrite`), or read on all the data of a data service
+ * (`AmazonS3ReadOnlyAccess`, `AmazonDynamoDBReadOnlyAccess`): data access on everything.
+ */
+export const ADMIN_LIKE_NAME_PATTERNS = [
+  /FullAccess(V\d+)?$/,
+  /AdministratorAccess/,
+  /PowerUser(Access)?$/,
+  /ReadWrite(Access)?$/,
+  /^Amazon(S3|DynamoDB|RDSData|Kinesis|SQS|SSM)ReadOnlyAccess$/,
 ] as const;
 
 /**

@@ -27,7 +27,12 @@ interface UnknownItem {
   readonly detail: string;
   /** What to show as the attribute's after value instead of "(known after apply)", e.g. a rebuilt document. */
   readonly shown: JsonValue | undefined;
+  /** The severity of the worst value it could take, when the rule knows it (see {@link ReviewContext.unknown}). */
+  readonly severity: Severity | undefined;
 }
+
+/** An account id inside an ARN: `arn:aws:iam::123456789012:role/x`. */
+const ARN_ACCOUNT = /arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/g;
 
 /** Strips instance keys: `module.a[0].aws_x.y["k"]` → `module.a.aws_x.y`. */
 export function configAddress(address: string): string {
@@ -53,6 +58,7 @@ export class ReviewContext {
   private readonly priorState = new Map<string, StateResource>();
   private readonly findings: Finding[] = [];
   private readonly unknowns = new Map<string, { rc: ResourceChange; items: UnknownItem[] }>();
+  private account: string | null | undefined;
 
   constructor(
     readonly plan: Plan,
@@ -209,6 +215,33 @@ export class ReviewContext {
   /**
    * Records a finding. `before`/`after` must already be safe to print (use `Side.show`).
    */
+  /**
+   * The account the plan deploys to, as far as the plan shows it: the account most ARNs of the deployed
+   * resources (prior state, before values) name. Undefined when nothing deployed names one (a first
+   * apply): rules then treat every account principal as possibly foreign.
+   *
+   * @example
+   * ctx.accountId(); // '123456789012'
+   */
+  accountId(): string | undefined {
+    if (this.account !== undefined) return this.account ?? undefined;
+    const counts = new Map<string, number>();
+    const scan = (value: unknown) => {
+      for (const match of JSON.stringify(value ?? null).matchAll(ARN_ACCOUNT)) {
+        const id = match[1] as string;
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+    };
+    for (const rc of this.plan.resourceChanges) if (rc.mode === 'managed') scan(rc.change.before);
+    for (const resource of this.priorState.values()) scan(resource.values);
+    // A first apply: the ARNs the configuration itself builds (key policies, role ARNs) name the account.
+    if (counts.size === 0)
+      for (const rc of this.plan.resourceChanges) if (rc.mode === 'managed') scan(rc.change.after);
+    const best = [...counts].sort((a, b) => b[1] - a[1])[0];
+    this.account = best?.[0] ?? null;
+    return this.account ?? undefined;
+  }
+
   report(
     rc: ResourceChange,
     rule: RuleId,
@@ -229,12 +262,20 @@ export class ReviewContext {
 
   /**
    * Notes that a rule needs a value that is known only after apply. Never a silent pass: each resource
-   * with such values gets one `review.unknown-until-apply` finding listing them.
+   * with such values gets one `review.unknown-until-apply` finding listing them. `severity` is the
+   * severity the rule would give the worst value the unknown could take, when that touches something
+   * that exists (a new policy on an existing role is a change of that role, not a harmless create).
    */
-  unknown(rc: ResourceChange, attribute: string, detail: string, shown?: JsonValue): void {
+  unknown(
+    rc: ResourceChange,
+    attribute: string,
+    detail: string,
+    shown?: JsonValue,
+    severity?: Severity,
+  ): void {
     const entry = this.unknowns.get(rc.address) ?? { rc, items: [] };
     if (!entry.items.some((item) => item.attribute === attribute && item.detail === detail)) {
-      entry.items.push({ attribute, detail, shown });
+      entry.items.push({ attribute, detail, shown, severity });
     }
     this.unknowns.set(rc.address, entry);
   }
@@ -242,8 +283,13 @@ export class ReviewContext {
   /** The findings, with the "cannot judge until apply" ones added, deduplicated and sorted. */
   finish(): Finding[] {
     for (const { rc, items } of this.unknowns.values()) {
-      // A new resource has nothing deployed to compare with; a changed one hides what the change does.
-      const severity: Severity = this.isCreated(rc) ? 'low' : 'medium';
+      // A new resource on its own has nothing deployed to compare with; a changed one hides what the change
+      // does; a rule that knows the worst value the unknown could take on something existing says so.
+      const stated = items.map((item) => item.severity).filter((s): s is Severity => s !== undefined);
+      const fallback: Severity = this.isCreated(rc) ? 'low' : 'medium';
+      const severity: Severity = [fallback, ...stated].reduce((worst, s) =>
+        SEVERITY_RANK[s] > SEVERITY_RANK[worst] ? s : worst,
+      );
       const attributes = [...new Set(items.map((item) => item.attribute))];
       const details = items.map((item) => `${item.attribute}: ${item.detail}`).join('; ');
       const after: Record<string, JsonValue> = {};

@@ -26,7 +26,7 @@ export {
   type FailOn,
   OUTPUT_FORMATS,
   type OutputFormat,
-  RESOURCE_STAR_ONLY_ACTIONS,
+  PRIVILEGE_ESCALATION_ACTIONS,
   SEVERITIES,
   type Severity,
 } from './constants';
@@ -79,15 +79,9 @@ export {
   readPlans,
   stackName,
 } from './plan';
-export {
-  type DeltaKind,
-  diffPolicies,
-  type PolicyDelta,
-  type PolicyDocument,
-  type PolicyKind,
-  parsePolicyJson,
-  policyFromDocumentData,
-} from './policy';
+export { type DeltaKind, diffPolicies, type PolicyDelta } from './policy/diff';
+export { type PolicyDocument, type PolicyKind } from './policy/model';
+export { parsePolicyJson, policyFromDocumentData } from './policy/parse';
 export {
   type ChangeCounts,
   countChanges,

@@ -2,7 +2,10 @@
  * Unit tests of the policy diff and the traffic-rule helpers on small documents. The plan-level
  * behaviour is tested on real plans in fixtures.test.ts; these pin the matching semantics.
  */
-import { diffPolicies, EMPTY_POLICY, isNarrowed, parsePolicyJson, patternCovers } from '../src/policy';
+import { diffPolicies } from '../src/policy/diff';
+import { isNarrowed, patternCovers } from '../src/policy/match';
+import { EMPTY_POLICY } from '../src/policy/model';
+import { parsePolicyJson } from '../src/policy/parse';
 import { cidrContains, decidingRule, type TrafficRule } from '../src/traffic';
 
 const doc = (...statements: object[]) =>

@@ -210,7 +210,8 @@ const iamCases = [
   },
   {
     name: 'iam-policy-attached',
-    expect: ['medium iam.managed-policy-attached aws_iam_role_policy_attachment.read_only'],
+    // ReadOnlyAccess reads the data of every bucket, table and queue: data access on everything.
+    expect: ['high iam.managed-policy-attached aws_iam_role_policy_attachment.read_only'],
     description: 'the AWS-managed ReadOnlyAccess policy is attached to the existing role',
     mutate: (c) => {
       c.resource.aws_iam_role_policy_attachment.read_only = {

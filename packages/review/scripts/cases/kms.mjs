@@ -89,7 +89,7 @@ const kmsCases = [
   },
   {
     name: 'kms-key-policy-widened',
-    expect: ['medium kms.key-policy-widened aws_kms_key.main'],
+    expect: ['high kms.key-policy-widened aws_kms_key.main'],
     description: 'the key policy lets another account decrypt',
     mutate: (c) => {
       c.resource.aws_kms_key.main.policy = keyPolicy({

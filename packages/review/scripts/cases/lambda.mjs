@@ -249,8 +249,8 @@ const lambdaCases = [
   {
     name: 'lambda-url-direct-invoke-wildcard',
     expect: [
+      'high iam.wildcard-resource aws_iam_role_policy.caller',
       'high lambda.url-direct-invoke aws_iam_role_policy.caller',
-      'medium iam.policy-widened aws_iam_role_policy.caller',
     ],
     description: 'a role policy allows lambda:Invoke* on every function of the account',
     mutate: (c) =>

@@ -80,6 +80,43 @@ export const RULES = {
     severities: ['high', 'medium'],
     title: 'A Lambda permission for a service loses (or lacks) `source_arn`/`source_account`',
   },
+  'iam.privilege-escalation': {
+    id: 'iam.privilege-escalation',
+    area: 'iam',
+    severities: ['high'],
+    title:
+      'An identity policy allows privilege escalation: policy rewriting or attachment, new credentials, trust rewriting, or passing/assuming/rewriting every role or function',
+  },
+  'iam.lambda-permission-cross-account': {
+    id: 'iam.lambda-permission-cross-account',
+    area: 'iam',
+    severities: ['high', 'medium'],
+    title: 'A Lambda permission lets another account (or a whole organization) invoke or manage the function',
+  },
+  'iam.access-key-created': {
+    id: 'iam.access-key-created',
+    area: 'iam',
+    severities: ['high', 'medium'],
+    title: 'A long-lived access key is created or re-activated for a user',
+  },
+  'iam.group-membership-added': {
+    id: 'iam.group-membership-added',
+    area: 'iam',
+    severities: ['high', 'medium'],
+    title: 'A user joins a group and gains its permissions',
+  },
+  'iam.function-role-changed': {
+    id: 'iam.function-role-changed',
+    area: 'iam',
+    severities: ['medium'],
+    title: "A function's execution role changes to another role: the code runs with that role's permissions",
+  },
+  'kms.grant-added': {
+    id: 'kms.grant-added',
+    area: 'kms',
+    severities: ['high', 'medium'],
+    title: 'A KMS grant lets a principal use a key (high for another account or grant-creating grants)',
+  },
   'kms.rotation-disabled': {
     id: 'kms.rotation-disabled',
     area: 'kms',
@@ -295,7 +332,7 @@ export const RULES = {
   'review.unknown-until-apply': {
     id: 'review.unknown-until-apply',
     area: 'review',
-    severities: ['medium', 'low'],
+    severities: ['high', 'medium', 'low'],
     title: 'A value a rule needs is known only after apply: cannot judge it in the plan',
   },
 } as const satisfies Record<string, RuleInfo>;

@@ -10,17 +10,18 @@ import type { JsonValue, ResourceChange } from '../plan';
 import {
   type DeltaKind,
   diffPolicies,
-  EMPTY_POLICY,
   isTlsOnlyDeny,
   type PolicyDelta,
+  statementLabel,
+} from '../policy/diff';
+import {
+  EMPTY_POLICY,
   type PolicyDocument,
   type PolicyKind,
-  parsePolicyJson,
-  policyFromDocumentData,
-  statementLabel,
   UNKNOWN_VALUE,
   unknownPolicy,
-} from '../policy';
+} from '../policy/model';
+import { parsePolicyJson, policyFromDocumentData } from '../policy/parse';
 import type { Side } from '../values';
 import type { RuleId } from './catalog';
 
@@ -81,6 +82,13 @@ export const POLICY_SOURCES: readonly PolicySource[] = [
     kind: 'topic',
     holder: { argument: 'arn', type: 'aws_sns_topic' },
   },
+  { type: 'aws_secretsmanager_secret', attribute: 'policy', kind: 'secret' },
+  {
+    type: 'aws_secretsmanager_secret_policy',
+    attribute: 'policy',
+    kind: 'secret',
+    holder: { argument: 'secret_arn', type: 'aws_secretsmanager_secret' },
+  },
   { type: 'aws_vpc_endpoint', attribute: 'policy', kind: 'endpoint' },
   {
     type: 'aws_vpc_endpoint_policy',
@@ -103,6 +111,7 @@ export function reviewPolicies(ctx: ReviewContext): void {
   for (const source of POLICY_SOURCES) {
     for (const rc of ctx.ofType(source.type)) reviewDocument(ctx, rc, source);
   }
+  reviewInlinePolicies(ctx);
 }
 
 function reviewDocument(ctx: ReviewContext, rc: ResourceChange, source: PolicySource): void {
@@ -127,7 +136,7 @@ function reviewDocument(ctx: ReviewContext, rc: ResourceChange, source: PolicySo
       ctx,
       rc,
       source,
-      diffPolicies(before, EMPTY_POLICY, { kind: source.kind, holderIsNew: false }),
+      diffPolicies(before, EMPTY_POLICY, { kind: source.kind, holderIsNew: false, account: ctx.accountId() }),
       secret,
     );
     return;
@@ -148,6 +157,7 @@ function reviewDocument(ctx: ReviewContext, rc: ResourceChange, source: PolicySo
       after: shown(afterSide, path, secret),
     });
   }
+  const holderIsNew = isHolderNew(ctx, rc, source);
   if (after.unknownParts.length > 0) {
     ctx.unknown(
       rc,
@@ -162,10 +172,152 @@ function reviewDocument(ctx: ReviewContext, rc: ResourceChange, source: PolicySo
               .filter((s) => JSON.stringify(s.display).includes(UNKNOWN_VALUE))
               .map((s) => s.display),
           },
+      worstUnknown(after, holderIsNew),
     );
   }
-  const holderIsNew = isHolderNew(ctx, rc, source);
-  report(ctx, rc, source, diffPolicies(before, after, { kind: source.kind, holderIsNew }), secret);
+  const move = movedHolder(ctx, rc, source);
+  const account = ctx.accountId();
+  if (move !== undefined) {
+    // A move is a removal from the old holder and a grant to the new one: the new holder gains the
+    // whole document, and the old one loses its Deny statements.
+    const prefix = `moves from ${move.from} to ${move.to}: `;
+    const gained = diffPolicies(EMPTY_POLICY, after, {
+      kind: source.kind,
+      holderIsNew: move.toIsNew,
+      account,
+    });
+    report(
+      ctx,
+      rc,
+      source,
+      gained.filter((d) => d.kind !== 'deny-removed'),
+      secret,
+      prefix,
+    );
+    const lost = diffPolicies(before, EMPTY_POLICY, { kind: source.kind, holderIsNew: false, account });
+    report(
+      ctx,
+      rc,
+      source,
+      lost.filter((d) => d.kind === 'deny-removed'),
+      secret,
+      `${move.from} loses: `,
+    );
+    return;
+  }
+  report(ctx, rc, source, diffPolicies(before, after, { kind: source.kind, holderIsNew, account }), secret);
+}
+
+/**
+ * The severity of the worst document an unknown could turn out to be, where it changes something that
+ * exists: a whole document known only after apply could be `Action: "*"` (high); a statement whose
+ * resource or principal comes from a reference names one resource of that reference (medium). On a
+ * holder created in this plan nothing deployed changes: left to the default (low).
+ */
+function worstUnknown(after: PolicyDocument, holderIsNew: boolean): Severity | undefined {
+  if (holderIsNew) return undefined;
+  return after.statements.length === 0 ? 'high' : 'medium';
+}
+
+/** Where a policy now points, when its holder argument changed (a replaced role policy on another role). */
+function movedHolder(
+  ctx: ReviewContext,
+  rc: ResourceChange,
+  source: PolicySource,
+): { from: string; to: string; toIsNew: boolean } | undefined {
+  if (source.holder === undefined || !ctx.isChanged(rc)) return undefined;
+  const path = [source.holder.argument];
+  const before = ctx.before(rc);
+  const after = ctx.after(rc);
+  const old = before.get(path);
+  if (typeof old !== 'string' || old === '') return undefined;
+  if (!after.isUnknown(path) && after.get(path) === old) return undefined;
+  const holders = ctx.referencedChanges(rc, path, source.holder.type);
+  if (after.isUnknown(path) && !holders.some((h) => ctx.isCreated(h) || ctx.isReplaced(h))) return undefined;
+  const noun = source.holder.type.replace(/^aws_(iam_)?/, '').replace(/_/g, ' ');
+  return {
+    from: `${noun} ${before.text(path)}`,
+    to: `${noun} ${after.text(path)}`,
+    toIsNew: holders.length > 0 && holders.every((h) => ctx.isCreated(h)),
+  };
+}
+
+/**
+ * `aws_iam_role.inline_policy` blocks (deprecated in provider 5.x, still applied): each named block is
+ * an identity policy of the role, compared with the block of the same name before.
+ */
+function reviewInlinePolicies(ctx: ReviewContext): void {
+  const source: PolicySource = { type: 'aws_iam_role', attribute: 'policy', kind: 'identity' };
+  for (const rc of ctx.ofType('aws_iam_role')) {
+    if (ctx.isDeleted(rc)) continue;
+    const beforeSide = ctx.before(rc);
+    const afterSide = ctx.after(rc);
+    if (afterSide.isUnknown(['inline_policy']) && !ctx.isConfigured(rc, ['inline_policy'])) continue;
+    const blocks = (side: Side) =>
+      new Map(
+        asBlocks(side.get(['inline_policy'])).map((block, index) => [
+          typeof block.name === 'string' ? block.name : `#${index}`,
+          index,
+        ]),
+      );
+    const beforeBlocks = blocks(beforeSide);
+    const afterBlocks = blocks(afterSide);
+    const holderIsNew = ctx.isCreated(rc);
+    const account = ctx.accountId();
+    for (const [name, index] of afterBlocks) {
+      const path = ['inline_policy', index, 'policy'];
+      const secret = afterSide.hasSensitive(path);
+      const beforeIndex = beforeBlocks.get(name);
+      const before =
+        beforeIndex === undefined
+          ? EMPTY_POLICY
+          : documentOf(beforeSide.get(['inline_policy', beforeIndex, 'policy']));
+      if (afterSide.isUnknown(path) || afterSide.isUnknown(['inline_policy'])) {
+        ctx.unknown(
+          rc,
+          'inline_policy',
+          `inline policy "${name}"`,
+          undefined,
+          holderIsNew ? undefined : 'high',
+        );
+        continue;
+      }
+      const after = documentOf(afterSide.get(path));
+      report(
+        ctx,
+        rc,
+        source,
+        diffPolicies(before, after, { kind: 'identity', holderIsNew, account }),
+        secret,
+        `inline policy "${name}": `,
+      );
+    }
+    for (const [name, index] of beforeBlocks) {
+      if (afterBlocks.has(name) || afterSide.isUnknown(['inline_policy'])) continue;
+      const before = documentOf(beforeSide.get(['inline_policy', index, 'policy']));
+      const lost = diffPolicies(before, EMPTY_POLICY, { kind: 'identity', holderIsNew: false, account });
+      report(
+        ctx,
+        rc,
+        source,
+        lost,
+        beforeSide.hasSensitive(['inline_policy', index, 'policy']),
+        `inline policy "${name}": `,
+      );
+    }
+  }
+}
+
+function asBlocks(value: JsonValue | undefined): { name?: JsonValue; policy?: JsonValue }[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(
+    (block): block is { name?: JsonValue; policy?: JsonValue } =>
+      block !== null &&
+      typeof block === 'object' &&
+      !Array.isArray(block) &&
+      ((typeof block.name === 'string' && block.name !== '') ||
+        (typeof block.policy === 'string' && block.policy !== '')),
+  );
 }
 
 function endpointDefaultMessage(what: string): string {
@@ -218,7 +370,7 @@ interface RuleChoice {
 }
 
 function ruleFor(kind: PolicyKind, delta: PolicyDelta): RuleChoice {
-  const broad: DeltaKind[] = ['public-principal', 'wildcard-action'];
+  const broad: DeltaKind[] = ['public-principal', 'wildcard-action', 'foreign-principal'];
   if (delta.kind === 'deny-removed') {
     if (kind === 'bucket' && isTlsOnlyDeny(delta.statement))
       return { rule: 'data.tls-only-removed', severity: 'high' };
@@ -227,6 +379,8 @@ function ruleFor(kind: PolicyKind, delta: PolicyDelta): RuleChoice {
   switch (kind) {
     case 'identity':
       if (delta.kind === 'wildcard-action') return { rule: 'iam.wildcard-action', severity: 'high' };
+      if (delta.kind === 'privilege-escalation')
+        return { rule: 'iam.privilege-escalation', severity: 'high' };
       if (delta.kind === 'wildcard-resource') return { rule: 'iam.wildcard-resource', severity: 'high' };
       if (delta.kind === 'condition-removed') return { rule: 'iam.condition-removed', severity: 'medium' };
       return { rule: 'iam.policy-widened', severity: 'medium' };
@@ -249,9 +403,16 @@ function ruleFor(kind: PolicyKind, delta: PolicyDelta): RuleChoice {
 
 const DELTA_TEXT: Record<DeltaKind, string> = {
   'wildcard-action': 'allows a wildcard action',
-  'wildcard-resource': 'allows actions on every resource ("*") where narrower ARNs exist',
+  'wildcard-resource':
+    'allows actions on every resource of a type ("*" or an ARN pattern as wide) where narrower ARNs exist',
   'public-principal':
     'allows anyone (Principal "*" without a condition such as aws:SourceAccount, aws:PrincipalOrgID or aws:SourceVpce)',
+  'privilege-escalation':
+    'allows privilege escalation (rewriting or attaching policies, minting credentials, or passing, assuming or rewriting every role or function)',
+  'foreign-principal':
+    'grants to another account with no condition such as sts:ExternalId, aws:SourceAccount or aws:PrincipalOrgID',
+  'unscoped-federation':
+    'lets a web identity assume the role without pinning the subject (for GitHub OIDC: every repository on GitHub)',
   'new-principal': 'grants to a new principal',
   'new-action': 'allows new actions',
   'new-resource': 'allows existing actions on new resources',
@@ -265,6 +426,7 @@ function report(
   source: PolicySource,
   deltas: readonly PolicyDelta[],
   secret: boolean,
+  prefix = '',
 ): void {
   for (const delta of deltas) {
     const { rule, severity } = ruleFor(source.kind, delta);
@@ -282,7 +444,7 @@ function report(
     const message =
       rule === 'data.tls-only-removed'
         ? `${whose} ${label} (Deny when aws:SecureTransport is false) is removed: the bucket accepts plain HTTP requests`
-        : `${whose} ${label} ${DELTA_TEXT[delta.kind]}${items}`;
+        : `${prefix}${whose} ${label} ${DELTA_TEXT[delta.kind]}${items}`;
     const isDeny = delta.kind === 'deny-removed';
     const oldStatement = isDeny ? delta.statement : delta.previous;
     const newStatement = isDeny ? delta.previous : delta.statement;

@@ -7,7 +7,8 @@
  */
 import type { ReviewContext } from '../context';
 import type { ResourceChange } from '../plan';
-import { type PolicyDocument, patternCovers, type Statement } from '../policy';
+import { patternCovers } from '../policy/match';
+import type { PolicyDocument, Statement } from '../policy/model';
 import { afterDocument, documentOf, POLICY_SOURCES, type PolicySource } from './policies';
 
 const INVOKE = 'lambda:InvokeFunction';
