@@ -23,7 +23,7 @@ function testFiles(): string[] {
         .map((entry) => path.join(repoRoot, parent, entry.name)),
     ),
     path.join(repoRoot, 'stacks'),
-    path.join(repoRoot, 'test'),
+    path.join(repoRoot, 'system-tests'),
   ];
   const found: string[] = [];
   const walk = (dir: string): void => {
@@ -97,7 +97,7 @@ describe('docs/threat-model.md traceability', () => {
   });
 
   it('cites only test files that exist', () => {
-    const cited = [...doc.matchAll(/`((?:packages|apps|stacks|test)\/[^`]+\.test\.ts)`/g)].map(
+    const cited = [...doc.matchAll(/`((?:packages|apps|stacks|system-tests)\/[^`]+\.test\.ts)`/g)].map(
       (m) => m[1] as string,
     );
     expect(cited.length).toBeGreaterThan(0);
@@ -110,7 +110,7 @@ describe('docs/threat-model.md traceability', () => {
     for (const row of doc.matchAll(/^\|\s*(TM-[A-Z]+-\d{2})\s*\|(.*)\|\s*$/gm)) {
       const id = row[1] as string;
       const files = [
-        ...(row[2] as string).matchAll(/`((?:packages|apps|stacks|test)\/[^`]+\.test\.ts)`/g),
+        ...(row[2] as string).matchAll(/`((?:packages|apps|stacks|system-tests)\/[^`]+\.test\.ts)`/g),
       ].map((m) => m[1] as string);
       const named = files.some((file) => (titles.get(file) ?? []).some((title) => title.includes(`[${id}]`)));
       if (!named) misattributed.push(id);

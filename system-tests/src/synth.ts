@@ -133,7 +133,7 @@ export function synthesizedOutDir(): string {
   if (!runId || marker.runId !== runId) {
     throw new SystemTestError(
       SystemTestErrorCode.SYNTH_OUTPUT_STALE,
-      `${markerPath} is not from this jest run. Run these tests through test/jest.config.cjs, whose global ` +
+      `${markerPath} is not from this jest run. Run these tests through system-tests/jest.config.cjs, whose global ` +
         'setup synthesizes once per run, or set SECURE_LAMBDA_SKIP_SYNTH=1 to reuse the existing output.',
     );
   }

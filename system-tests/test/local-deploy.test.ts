@@ -328,7 +328,7 @@ describe('deploy:local against a fresh emulator', () => {
   test('update: new function code publishes a new version, moves the alias and keeps the old version', async () => {
     const variant = path.join(localDir, 'crypto-api-variant.zip');
     execFileSync(process.execPath, [
-      path.join(repoRoot, 'test', 'src', 'variant-bundle.mjs'),
+      path.join(repoRoot, 'system-tests', 'src', 'variant-bundle.mjs'),
       path.join(repoRoot, 'apps', 'crypto-api', 'dist', 'crypto-api.zip'),
       variant,
       `update check ${Date.now()}`,
