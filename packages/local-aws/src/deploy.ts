@@ -4,7 +4,6 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DeleteObjectsCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { LOCAL_STACK_NAME } from '@secure-lambda/contracts';
-import { prepareTerraform } from '@secure-lambda/terraform/config';
 import { parseStackOutputs, StackOutput, type StackOutputs } from '@secure-lambda/contracts/stack-outputs';
 import {
   EMULATOR_ENDPOINT_VARIABLE,
@@ -12,6 +11,7 @@ import {
   type EmulatorGap,
   localEnvironment,
 } from '@secure-lambda/stacks/emulator';
+import { prepareTerraform } from '@secure-lambda/terraform/config';
 import { EMULATOR_CREDENTIALS, type EmulatorClients, emulatorClients } from './clients';
 import {
   type EmulatorInfo,
