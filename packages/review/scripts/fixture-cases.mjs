@@ -16,7 +16,11 @@
  * DeadLetterConfig but never returns it, and has no code-signing API at all. A patch writes the attribute
  * into the applied state (and, with `config`, into the configuration the cases start from), with the reason.
  */
+import { group as audit } from './cases/audit.mjs';
 import { group as data } from './cases/data.mjs';
+import { group as database } from './cases/database.mjs';
+import { group as edge } from './cases/edge.mjs';
+import { group as exposure } from './cases/exposure.mjs';
 import { group as iam } from './cases/iam.mjs';
 import { group as iamSemantics } from './cases/iam-semantics.mjs';
 import { group as kms } from './cases/kms.mjs';
@@ -27,4 +31,16 @@ import { group as network } from './cases/network.mjs';
 export { ACCOUNT, attribute, clone, REGION } from './cases/shared.mjs';
 
 /** Groups in the order the generator runs them; `lambdaZip` marks groups that need fn.zip. */
-export const GROUPS = [logging, iam, iamSemantics, network, data, kms, lambda];
+export const GROUPS = [
+  logging,
+  iam,
+  iamSemantics,
+  network,
+  data,
+  kms,
+  lambda,
+  edge,
+  exposure,
+  database,
+  audit,
+];

@@ -80,13 +80,21 @@ export class ReviewContext {
     );
   }
 
+  /**
+   * Resource types some rule asked for (through {@link ofType} or {@link allOfType}): what the rules
+   * inspect. The review names the changed types no rule asked for, so a silent pass is visible.
+   */
+  readonly inspectedTypes = new Set<string>();
+
   /** Managed resource changes of the given types. */
   ofType(...types: readonly string[]): ResourceChange[] {
+    for (const type of types) this.inspectedTypes.add(type);
     return this.changes.filter((rc) => types.includes(rc.type));
   }
 
   /** Every managed resource change of a type, including no-ops: for rules that look at siblings. */
   allOfType(...types: readonly string[]): ResourceChange[] {
+    for (const type of types) this.inspectedTypes.add(type);
     return this.plan.resourceChanges.filter((rc) => rc.mode === 'managed' && types.includes(rc.type));
   }
 

@@ -1,9 +1,9 @@
 /** Reviewing plans: runs every rule set over each plan and builds the report the formats render. */
 import type { FailOn } from './constants';
-import { ReviewContext } from './context';
+import { compareFindings, ReviewContext } from './context';
 import { countBySeverity, type Finding, reachesThreshold, type SeverityCounts } from './finding';
 import type { Plan } from './plan';
-import { RULE_SETS } from './rules/index';
+import { RULE_SETS, type RuleSet } from './rules/index';
 
 /** What a plan does, counted by action (a replacement counts once, as `replace`). */
 export interface ChangeCounts {
@@ -20,6 +20,19 @@ export interface PlanSummary {
   readonly formatVersion: string;
   readonly changes: ChangeCounts;
   readonly counts: SeverityCounts;
+  /** Resource types this plan changes that no rule reviewed (also reported as `review.unreviewed-types`). */
+  readonly unreviewedTypes: readonly string[];
+}
+
+/** The address of the plan-wide `review.unreviewed-types` finding (it belongs to no one resource). */
+export const PLAN_ADDRESS = 'plan';
+
+/** What one plan's review found, and which resource types each rule set inspected. */
+export interface PlanReview {
+  readonly findings: Finding[];
+  /** The resource types each rule set asked for (by its function name): what it reviews. */
+  readonly inspectedByRuleSet: ReadonlyMap<string, readonly string[]>;
+  readonly unreviewedTypes: readonly string[];
 }
 
 export interface ReviewReport {
@@ -44,9 +57,54 @@ export interface ReviewReport {
  * findings.filter((f) => f.severity === 'high');
  */
 export function reviewPlan(plan: Plan, stack: string): Finding[] {
+  return reviewPlanCoverage(plan, stack).findings;
+}
+
+/**
+ * Reviews one plan and says what was reviewed: each rule set's list of the resource types it inspects
+ * (the types it asks the context for), and the types the plan changes that none inspects. Those get one
+ * info finding, `review.unreviewed-types`, so that "no finding" never hides "nothing looked".
+ *
+ * @example
+ * const { unreviewedTypes } = reviewPlanCoverage(plan, 'dev');
+ * unreviewedTypes; // ['aws_vpc', 'terraform_data']
+ */
+export function reviewPlanCoverage(
+  plan: Plan,
+  stack: string,
+  ruleSets: readonly RuleSet[] = RULE_SETS,
+): PlanReview {
   const ctx = new ReviewContext(plan, stack);
-  for (const ruleSet of RULE_SETS) ruleSet(ctx);
-  return ctx.finish();
+  const inspectedByRuleSet = new Map<string, readonly string[]>();
+  for (const ruleSet of ruleSets) {
+    const seen = new Set(ctx.inspectedTypes);
+    ruleSet(ctx);
+    const own = [...ctx.inspectedTypes].filter((type) => !seen.has(type));
+    inspectedByRuleSet.set(ruleSet.name, [...(inspectedByRuleSet.get(ruleSet.name) ?? []), ...own].sort());
+  }
+  const unreviewed = new Map<string, string[]>();
+  for (const rc of ctx.changes) {
+    if (ctx.inspectedTypes.has(rc.type)) continue;
+    unreviewed.set(rc.type, [...(unreviewed.get(rc.type) ?? []), rc.address]);
+  }
+  const findings = ctx.finish();
+  const unreviewedTypes = [...unreviewed.keys()].sort();
+  if (unreviewedTypes.length > 0) {
+    findings.push({
+      severity: 'info',
+      rule: 'review.unreviewed-types',
+      address: PLAN_ADDRESS,
+      stack,
+      message:
+        `no rule reviews ${unreviewedTypes.length === 1 ? 'this resource type' : 'these resource types'}, so their changes ` +
+        `were not judged: ${unreviewedTypes.map((type) => `${type} (${(unreviewed.get(type) ?? []).join(', ')})`).join('; ')}. ` +
+        'Review them by hand, or add a rule.',
+      before: null,
+      after: unreviewedTypes,
+    });
+    findings.sort(compareFindings);
+  }
+  return { findings, inspectedByRuleSet, unreviewedTypes };
 }
 
 /**
@@ -83,7 +141,7 @@ export function reviewPlans(
   const findings: Finding[] = [];
   const summaries: PlanSummary[] = [];
   for (const { plan, stack } of plans) {
-    const planFindings = reviewPlan(plan, stack);
+    const { findings: planFindings, unreviewedTypes } = reviewPlanCoverage(plan, stack);
     findings.push(...planFindings);
     summaries.push({
       stack,
@@ -92,6 +150,7 @@ export function reviewPlans(
       formatVersion: plan.formatVersion,
       changes: countChanges(plan),
       counts: countBySeverity(planFindings),
+      unreviewedTypes,
     });
   }
   return {

@@ -2,8 +2,15 @@
  * Security-group and network-ACL rules in one shape, whichever resource type declares them, and the
  * questions the network rules ask: does one rule cover another, which rule decides a packet in a NACL.
  */
-import { WORLD_CIDRS } from './constants';
 import { asArray, type JsonValue } from './plan';
+import {
+  type AddressRange,
+  type Family,
+  isInternetWide,
+  mergeRanges,
+  parseCidr,
+  rangesContain,
+} from './ranges';
 import type { PathSegment, Side } from './values';
 
 export type Peer =
@@ -22,6 +29,9 @@ export interface TrafficRule {
   readonly peer: Peer;
   /** NACL rule number (evaluation order); undefined for security groups. */
   readonly ruleNumber: number | undefined;
+  /** ICMP type and code for `icmp`/`icmpv6` rules; -1 (or undefined) is every type or code. */
+  readonly icmpType?: number;
+  readonly icmpCode?: number;
   /** Part of the rule is sensitive: reports print "(sensitive)" instead of its peer and ports. */
   readonly sensitive: boolean;
 }
@@ -45,6 +55,18 @@ function portsOf(protocol: string, from: JsonValue | undefined, to: JsonValue | 
   if (protocol === 'icmp' || protocol === 'icmpv6') return [0, 65535];
   // An SG rule written as 0-0 for tcp means port 0 only; keep what was written.
   return [from, to];
+}
+
+/** ICMP type and code: security groups write them in from_port/to_port, NACLs in icmp_type/icmp_code. */
+function icmpOf(
+  protocol: string,
+  type: JsonValue | undefined,
+  code: JsonValue | undefined,
+): { icmpType?: number; icmpCode?: number } {
+  if (protocol !== 'icmp' && protocol !== 'icmpv6') return {};
+  const number = (value: JsonValue | undefined) =>
+    typeof value === 'number' ? value : typeof value === 'string' && value !== '' ? Number(value) : -1;
+  return { icmpType: number(type), icmpCode: number(code) };
 }
 
 /**
@@ -82,6 +104,7 @@ export function securityGroupRules(side: Side): TrafficRule[] {
       }
       if (side.get(at('self')) === true) peers.push({ kind: 'self', value: 'self' });
       const sensitive = side.hasSensitive([direction, index]);
+      const icmp = icmpOf(protocol, side.get(at('from_port')), side.get(at('to_port')));
       for (const peer of peers) {
         out.push({
           direction,
@@ -92,6 +115,7 @@ export function securityGroupRules(side: Side): TrafficRule[] {
           peer,
           ruleNumber: undefined,
           sensitive,
+          ...icmp,
         });
       }
     });
@@ -136,7 +160,10 @@ export function legacySecurityGroupRule(side: Side): TrafficRule[] {
     ['to_port'],
     ['protocol'],
   ]);
-  return allowRules(direction, protocol, fromPort, toPort, peers, sensitive);
+  return allowRules(direction, protocol, fromPort, toPort, peers, sensitive).map((rule) => ({
+    ...rule,
+    ...icmpOf(protocol, side.get(['from_port']), side.get(['to_port'])),
+  }));
 }
 
 /** The rule of an `aws_vpc_security_group_ingress_rule` / `..._egress_rule` side. */
@@ -166,7 +193,10 @@ export function vpcSecurityGroupRule(side: Side, direction: 'ingress' | 'egress'
     ['to_port'],
     ['ip_protocol'],
   ]);
-  return allowRules(direction, protocol, fromPort, toPort, peers, sensitive);
+  return allowRules(direction, protocol, fromPort, toPort, peers, sensitive).map((rule) => ({
+    ...rule,
+    ...icmpOf(protocol, side.get(['from_port']), side.get(['to_port'])),
+  }));
 }
 
 /** One security-group allow rule per peer: security groups have no deny rules and no rule numbers. */
@@ -247,6 +277,7 @@ function aclEntry(
           ['to_port'],
           ['protocol'],
         ]);
+  const icmp = icmpOf(protocol, side.get([...base, 'icmp_type']), side.get([...base, 'icmp_code']));
   return peers.map((peer) => ({
     direction,
     action,
@@ -256,44 +287,47 @@ function aclEntry(
     peer,
     ruleNumber: typeof number === 'number' ? number : undefined,
     sensitive,
+    ...icmp,
   }));
 }
 
 /**
- * 0.0.0.0/0 or ::/0.
+ * The peer is a whole address family (`0.0.0.0/0`, `::/0`, `0::/0`, `10.1.2.3/0`, ...), read as a range.
  *
  * @example
- * isWorld({ kind: 'cidr', value: '::/0' }); // true
+ * isWorld({ kind: 'cidr', value: '0::/0' }); // true
  */
 export function isWorld(peer: Peer): boolean {
-  return peer.kind === 'cidr' && (WORLD_CIDRS as readonly string[]).includes(peer.value);
+  if (peer.kind !== 'cidr') return false;
+  return parseCidr(peer.value)?.prefix === 0;
 }
 
-function ipv4ToNumber(ip: string): number | undefined {
-  const parts = ip.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return undefined;
-  return parts.reduce((acc, p) => acc * 256 + p, 0);
+/** The address range of a CIDR peer (undefined for security groups, prefix lists, unknowns, bad text). */
+export function peerRange(peer: Peer): AddressRange | undefined {
+  return peer.kind === 'cidr' ? parseCidr(peer.value) : undefined;
 }
 
 /**
- * Whether CIDR `outer` contains CIDR `inner` (IPv4 exactly; IPv6 only equal or ::/0).
+ * The peer alone reaches the internet: the whole family, or a public range at least a /8 (IPv4) or /32
+ * (IPv6) wide, such as `0.0.0.0/1`.
+ */
+export function isInternetWidePeer(peer: Peer): boolean {
+  const range = peerRange(peer);
+  return range !== undefined && isInternetWide([range], range.family);
+}
+
+/**
+ * Whether CIDR `outer` contains CIDR `inner`, for IPv4 and IPv6 alike.
  *
  * @example
  * cidrContains('10.0.0.0/16', '10.0.1.0/24'); // true
+ * cidrContains('2001:db8::/32', '2001:db8:1::/48'); // true
  */
 export function cidrContains(outer: string, inner: string): boolean {
-  if (outer === inner) return true;
-  if (outer === '::/0') return inner.includes(':');
-  const [outerIp, outerBits] = outer.split('/');
-  const [innerIp, innerBits] = inner.split('/');
-  const o = ipv4ToNumber(outerIp ?? '');
-  const i = ipv4ToNumber(innerIp ?? '');
-  const ob = Number(outerBits);
-  const ib = Number(innerBits);
-  if (o === undefined || i === undefined || !Number.isInteger(ob) || !Number.isInteger(ib) || ib < ob)
-    return false;
-  const size = 2 ** (32 - ob);
-  return Math.floor(o / size) === Math.floor(i / size);
+  const o = parseCidr(outer);
+  const i = parseCidr(inner);
+  if (o === undefined || i === undefined) return outer === inner;
+  return rangesContain([o], i);
 }
 
 function peerCovers(outer: Peer, inner: Peer): boolean {
@@ -311,6 +345,16 @@ export function samePeer(a: TrafficRule, b: TrafficRule): boolean {
   );
 }
 
+function icmpCovers(outer: TrafficRule, inner: TrafficRule): boolean {
+  if (outer.protocol !== inner.protocol || (outer.protocol !== 'icmp' && outer.protocol !== 'icmpv6'))
+    return true;
+  const any = (value: number | undefined) => value === undefined || value < 0;
+  return (
+    (any(outer.icmpType) || outer.icmpType === inner.icmpType) &&
+    (any(outer.icmpCode) || outer.icmpCode === inner.icmpCode)
+  );
+}
+
 /** Whether `outer` lets through everything `inner` lets through. */
 export function ruleCovers(outer: TrafficRule, inner: TrafficRule): boolean {
   return (
@@ -319,6 +363,7 @@ export function ruleCovers(outer: TrafficRule, inner: TrafficRule): boolean {
     (outer.protocol === 'all' || outer.protocol === inner.protocol) &&
     outer.fromPort <= inner.fromPort &&
     outer.toPort >= inner.toPort &&
+    icmpCovers(outer, inner) &&
     peerCovers(outer.peer, inner.peer)
   );
 }
@@ -341,15 +386,86 @@ export function decidingRule(
   port: number,
   world: string,
 ): TrafficRule | undefined {
+  const family = parseCidr(world)?.family;
   return rules
     .filter(
       (r) =>
         r.direction === direction &&
-        r.peer.kind === 'cidr' &&
-        r.peer.value === world &&
+        isWorld(r.peer) &&
+        peerRange(r.peer)?.family === family &&
         matchesTcpPort(r, port),
     )
     .sort((a, b) => (a.ruleNumber ?? 0) - (b.ruleNumber ?? 0))[0];
+}
+
+/** Who may reach a TCP port through a NACL: the allowed address ranges and the allow rules that decide them. */
+export interface AclReach {
+  readonly allowed: readonly AddressRange[];
+  readonly by: readonly TrafficRule[];
+}
+
+/**
+ * Evaluates NACL rules in rule-number order for TCP packets to `port` from every address of `family`: each
+ * rule decides the addresses no lower-numbered rule decided. Returns what ends up allowed, and by which
+ * rules; a reviewer compares it with {@link isInternetWide}.
+ *
+ * @example
+ * aclReach(rules, 'ingress', 22, 'ipv4').by.map((r) => r.ruleNumber); // [120, 130] for 0.0.0.0/1 + 128.0.0.0/1
+ */
+export function aclReach(
+  rules: readonly TrafficRule[],
+  direction: 'ingress' | 'egress',
+  port: number,
+  family: Family,
+): AclReach {
+  let undecided: AddressRange[] = [
+    { family, start: 0n, end: (1n << BigInt(family === 'ipv4' ? 32 : 128)) - 1n },
+  ];
+  const allowed: AddressRange[] = [];
+  const by: TrafficRule[] = [];
+  const ordered = rules
+    .filter((r) => r.direction === direction && matchesTcpPort(r, port))
+    .sort((a, b) => (a.ruleNumber ?? 0) - (b.ruleNumber ?? 0));
+  for (const rule of ordered) {
+    const range = peerRange(rule.peer);
+    if (range === undefined || range.family !== family) continue;
+    const decided = mergeRanges(
+      undecided.flatMap((piece) =>
+        piece.end < range.start || piece.start > range.end
+          ? []
+          : [
+              {
+                family,
+                start: piece.start > range.start ? piece.start : range.start,
+                end: piece.end < range.end ? piece.end : range.end,
+              },
+            ],
+      ),
+    );
+    if (decided.length === 0) continue;
+    undecided = mergeRanges(
+      undecided.flatMap((piece) => {
+        if (piece.end < range.start || piece.start > range.end) return [piece];
+        const out: AddressRange[] = [];
+        if (piece.start < range.start) out.push({ family, start: piece.start, end: range.start - 1n });
+        if (piece.end > range.end) out.push({ family, start: range.end + 1n, end: piece.end });
+        return out;
+      }),
+    );
+    if (rule.action === 'allow') {
+      allowed.push(...decided);
+      by.push(rule);
+    }
+  }
+  return { allowed: mergeRanges(allowed), by };
+}
+
+/** ICMP messages a network needs from anywhere: "fragmentation needed" (IPv4) and "packet too big" (IPv6), path-MTU discovery. */
+export function isPathMtuIcmp(rule: TrafficRule): boolean {
+  return (
+    (rule.protocol === 'icmp' && rule.icmpType === 3 && rule.icmpCode === 4) ||
+    (rule.protocol === 'icmpv6' && rule.icmpType === 2)
+  );
 }
 
 /**
@@ -365,6 +481,10 @@ export function ruleJson(rule: TrafficRule): JsonValue {
   out.direction = rule.direction;
   out.action = rule.action;
   out.protocol = rule.protocol;
+  if (rule.icmpType !== undefined) {
+    out.icmp_type = rule.icmpType;
+    out.icmp_code = rule.icmpCode ?? -1;
+  }
   out.ports =
     rule.protocol === 'all'
       ? 'all'
@@ -380,13 +500,15 @@ export function ruleJson(rule: TrafficRule): JsonValue {
 export function ruleText(rule: TrafficRule): string {
   if (rule.sensitive) return `${rule.direction} rule (sensitive)`;
   const ports =
-    rule.protocol === 'all'
-      ? 'all traffic'
-      : rule.fromPort === 0 && rule.toPort === 65535
-        ? `${rule.protocol} all ports`
-        : rule.fromPort === rule.toPort
-          ? `${rule.protocol} ${rule.fromPort}`
-          : `${rule.protocol} ${rule.fromPort}-${rule.toPort}`;
+    rule.icmpType !== undefined
+      ? `${rule.protocol} ${rule.icmpType < 0 ? 'all types' : `type ${rule.icmpType}`}${rule.icmpCode !== undefined && rule.icmpCode >= 0 ? ` code ${rule.icmpCode}` : ''}`
+      : rule.protocol === 'all'
+        ? 'all traffic'
+        : rule.fromPort === 0 && rule.toPort === 65535
+          ? `${rule.protocol} all ports`
+          : rule.fromPort === rule.toPort
+            ? `${rule.protocol} ${rule.fromPort}`
+            : `${rule.protocol} ${rule.fromPort}-${rule.toPort}`;
   const peer = rule.peer.kind === 'unknown-cidr' ? 'an address known after apply' : rule.peer.value;
   const number = rule.ruleNumber === undefined ? '' : ` (rule ${rule.ruleNumber})`;
   return `${rule.direction} ${rule.action === 'deny' ? 'deny ' : ''}${ports} ${rule.direction === 'ingress' ? 'from' : 'to'} ${peer}${number}`;

@@ -56,7 +56,9 @@ describe.each(['secure-lambda-dev', 'secure-lambda-prod'])('%s, created from not
       (f) =>
         f.rule !== 'review.unknown-until-apply' &&
         f.rule !== 'network.nacl-open-to-world' &&
-        f.rule !== 'lambda.url-direct-invoke',
+        f.rule !== 'lambda.url-direct-invoke' &&
+        // One info line naming the types no rule inspects (route53 resolver, CodeDeploy, ...): visible, not a finding.
+        !(f.rule === 'review.unreviewed-types' && f.severity === 'info'),
     );
     expect(other.map(brief)).toEqual([]);
   });

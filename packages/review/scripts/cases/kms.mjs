@@ -164,4 +164,63 @@ const kmsCases = [
   },
 ];
 
-export const group = { name: 'kms', baseline: kmsBaseline, cases: kmsCases, statePatches: kmsPatches };
+const kmsMoreCases = [
+  {
+    name: 'kms-deletion-window-lowered',
+    class: 'coverage',
+    expect: ['low kms.deletion-window-lowered aws_kms_key.legacy'],
+    description: 'the deletion window of the legacy key drops from 30 to 7 days',
+    mutate: (c) => (c.resource.aws_kms_key.legacy.deletion_window_in_days = 7),
+    changes: ['aws_kms_key.legacy'],
+  },
+  {
+    name: 'kms-deletion-window-raised',
+    class: 'coverage',
+    expect: [],
+    benign: true,
+    description: 'benign: the deletion window of the main key rises from 7 to 30 days',
+    mutate: (c) => (c.resource.aws_kms_key.main.deletion_window_in_days = 30),
+    changes: ['aws_kms_key.main'],
+  },
+  {
+    name: 'kms-log-group-key-unknown',
+    class: 'unknown',
+    expect: [
+      'high review.unknown-until-apply aws_cloudwatch_log_group.app',
+      'info review.unreviewed-types plan',
+    ],
+    description: "the existing log group's key becomes a value known only after apply, which may be empty",
+    mutate: (c) => {
+      c.resource.terraform_data = { key: { input: '' } };
+      c.resource.aws_cloudwatch_log_group.app.kms_key_id = '${terraform_data.key.output}';
+    },
+    changes: ['terraform_data.key', 'aws_cloudwatch_log_group.app'],
+  },
+  {
+    name: 'kms-queue-key-unknown',
+    class: 'unknown',
+    expect: ['high review.unknown-until-apply aws_sqs_queue.jobs', 'info review.unreviewed-types plan'],
+    description: "the existing queue's key becomes a value known only after apply, which may be empty",
+    mutate: (c) => {
+      c.resource.terraform_data = { key: { input: '' } };
+      c.resource.aws_sqs_queue.jobs.kms_master_key_id = '${terraform_data.key.output}';
+    },
+    changes: ['terraform_data.key', 'aws_sqs_queue.jobs'],
+  },
+  {
+    name: 'kms-benign-description',
+    class: 'coverage',
+    expect: [],
+    benign: true,
+    description: 'benign: a new description of the other key',
+    mutate: (c) => (c.resource.aws_kms_key.other.description = 'review other key (spare)'),
+    changes: ['aws_kms_key.other'],
+  },
+];
+
+export const group = {
+  name: 'kms',
+  baseline: kmsBaseline,
+  cases: [...kmsCases, ...kmsMoreCases],
+  statePatches: kmsPatches,
+};

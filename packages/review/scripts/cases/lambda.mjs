@@ -351,10 +351,126 @@ const lambdaCases = [
   },
 ];
 
+const worker = (c) => c.resource.aws_lambda_function.worker;
+const UNREVIEWED = 'info review.unreviewed-types plan';
+const ALIAS = 'info lambda.alias-changed aws_lambda_alias.live';
+
+const lambdaCoverageCases = [
+  {
+    name: 'lambda-layer-foreign',
+    class: 'coverage',
+    expect: [
+      'high lambda.code-loading-config aws_lambda_function.api',
+      'high lambda.layer-foreign-account aws_lambda_function.api',
+      ALIAS,
+    ],
+    description: 'the function gains a layer published by another account',
+    mutate: (c) => (api(c).layers = [`arn:aws:lambda:${REGION}:999999999999:layer:helpers:1`]),
+    changes: ['aws_lambda_function.api', 'aws_lambda_alias.live'],
+  },
+  {
+    name: 'lambda-env-secret-value',
+    class: 'coverage',
+    expect: ['high lambda.secret-in-environment aws_lambda_function.worker'],
+    description: 'an environment variable holds what looks like an AWS access key id (never printed)',
+    mutate: (c) => (worker(c).environment = [{ variables: { UPSTREAM_ID: 'AKIAIOSFODNN7EXAMPLE' } }]),
+    changes: ['aws_lambda_function.worker'],
+  },
+  {
+    name: 'lambda-env-secret-name',
+    class: 'coverage',
+    expect: ['medium lambda.secret-in-environment aws_lambda_function.worker'],
+    description: 'an environment variable named like a password holds a literal value (never printed)',
+    mutate: (c) => (worker(c).environment = [{ variables: { DB_PASSWORD: 'correct-horse-battery-staple' } }]),
+    changes: ['aws_lambda_function.worker'],
+  },
+  {
+    name: 'lambda-env-secret-arn',
+    class: 'coverage',
+    expect: [],
+    benign: true,
+    description: 'benign: an environment variable names the ARN of a secret (a reference, not the secret)',
+    mutate: (c) =>
+      (worker(c).environment = [
+        {
+          variables: {
+            DB_SECRET_ARN: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:review-db-AbCdEf`,
+            LOG_LEVEL: 'info',
+          },
+        },
+      ]),
+    changes: ['aws_lambda_function.worker'],
+  },
+  {
+    name: 'lambda-esm-foreign',
+    class: 'coverage',
+    expect: ['medium lambda.event-source-foreign aws_lambda_event_source_mapping.partner'],
+    description:
+      'the worker consumes a queue in another account: that account decides what the function processes',
+    mutate: (c) =>
+      (c.resource.aws_lambda_event_source_mapping = {
+        partner: {
+          function_name: '${aws_lambda_function.worker.arn}',
+          event_source_arn: `arn:aws:sqs:${REGION}:999999999999:partner-jobs`,
+          batch_size: 10,
+        },
+      }),
+    changes: ['aws_lambda_event_source_mapping.partner'],
+  },
+  {
+    name: 'lambda-esm-own',
+    class: 'coverage',
+    expect: [],
+    benign: true,
+    description: "benign: the worker consumes a queue of the function's own account",
+    mutate: (c) =>
+      (c.resource.aws_lambda_event_source_mapping = {
+        jobs: {
+          function_name: '${aws_lambda_function.worker.arn}',
+          event_source_arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:review-jobs`,
+          batch_size: 10,
+        },
+      }),
+    changes: ['aws_lambda_event_source_mapping.jobs'],
+  },
+  {
+    name: 'lambda-url-auth-unknown',
+    class: 'unknown',
+    expect: ['high review.unknown-until-apply aws_lambda_function_url.api', UNREVIEWED],
+    description: "the existing URL's authorization type becomes a value known only after apply (may be NONE)",
+    mutate: (c) => {
+      c.resource.terraform_data = { auth: { input: 'NONE' } };
+      c.resource.aws_lambda_function_url.api.authorization_type = '${terraform_data.auth.output}';
+    },
+    changes: ['terraform_data.auth', 'aws_lambda_function_url.api'],
+  },
+  {
+    name: 'lambda-subnets-unknown',
+    class: 'unknown',
+    expect: ['high review.unknown-until-apply aws_lambda_function.api', UNREVIEWED, ALIAS],
+    description:
+      "the function's subnet list becomes a value known only after apply (may be empty: out of the VPC)",
+    mutate: (c) => {
+      c.resource.terraform_data = { subnets: { input: [] } };
+      api(c).vpc_config[0].subnet_ids = '${terraform_data.subnets.output}';
+    },
+    changes: ['terraform_data.subnets', 'aws_lambda_function.api', 'aws_lambda_alias.live'],
+  },
+  {
+    name: 'lambda-permission-moved',
+    class: 'moves',
+    expect: ['medium lambda.permission-moved aws_lambda_permission.s3'],
+    description: 'the S3 invoke permission now names the worker function instead of the API function',
+    mutate: (c) =>
+      (c.resource.aws_lambda_permission.s3.function_name = '${aws_lambda_function.worker.function_name}'),
+    changes: ['aws_lambda_permission.s3'],
+  },
+];
+
 export const group = {
   name: 'lambda',
   baseline: lambdaBaseline,
-  cases: lambdaCases,
+  cases: [...lambdaCases, ...lambdaCoverageCases],
   statePatches: lambdaPatches,
   lambdaZip: true,
 };

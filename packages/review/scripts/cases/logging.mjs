@@ -88,4 +88,39 @@ const loggingCases = [
   },
 ];
 
-export const group = { name: 'logging', baseline: loggingBaseline, cases: loggingCases };
+const loggingUnknownCases = [
+  {
+    name: 'logging-alarm-actions-unknown',
+    class: 'unknown',
+    expect: [
+      'medium review.unknown-until-apply aws_cloudwatch_metric_alarm.errors',
+      'info review.unreviewed-types plan',
+    ],
+    description: 'the alarm actions of the errors alarm become a value known only after apply',
+    mutate: (c) => {
+      c.resource.terraform_data = { topic: { input: '' } };
+      c.resource.aws_cloudwatch_metric_alarm.errors.alarm_actions = ['${terraform_data.topic.output}'];
+    },
+    changes: ['terraform_data.topic', 'aws_cloudwatch_metric_alarm.errors'],
+  },
+  {
+    name: 'logging-retention-unknown',
+    class: 'unknown',
+    expect: [
+      'medium review.unknown-until-apply aws_cloudwatch_log_group.app',
+      'info review.unreviewed-types plan',
+    ],
+    description: 'the retention of the app log group becomes a value known only after apply',
+    mutate: (c) => {
+      c.resource.terraform_data = { days: { input: 1 } };
+      c.resource.aws_cloudwatch_log_group.app.retention_in_days = '${terraform_data.days.output}';
+    },
+    changes: ['terraform_data.days', 'aws_cloudwatch_log_group.app'],
+  },
+];
+
+export const group = {
+  name: 'logging',
+  baseline: loggingBaseline,
+  cases: [...loggingCases, ...loggingUnknownCases],
+};

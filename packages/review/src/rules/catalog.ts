@@ -3,7 +3,7 @@ import type { Severity } from '../constants';
 /** One rule of the reviewer: a stable id, its area, the severities it can report and what it looks for. */
 export interface RuleInfo {
   readonly id: string;
-  readonly area: 'iam' | 'kms' | 'network' | 'logging' | 'data' | 'lambda' | 'review';
+  readonly area: 'iam' | 'kms' | 'network' | 'logging' | 'data' | 'lambda' | 'audit' | 'review';
   /** Every severity the rule reports, most severe first; the README says which situation gets which. */
   readonly severities: readonly Severity[];
   readonly title: string;
@@ -159,11 +159,18 @@ export const RULES = {
     severities: ['medium'],
     title: 'Encryption moves from a customer-managed key to an AWS-managed or AWS-owned key',
   },
+  'kms.deletion-window-lowered': {
+    id: 'kms.deletion-window-lowered',
+    area: 'kms',
+    severities: ['low'],
+    title: 'The deletion window of a KMS key is shortened (less time to cancel a deletion)',
+  },
   'network.sg-open-to-world': {
     id: 'network.sg-open-to-world',
     area: 'network',
-    severities: ['high', 'medium'],
-    title: 'A security group allows ingress (high) or egress (medium) for 0.0.0.0/0 or ::/0',
+    severities: ['high', 'medium', 'low', 'info'],
+    title:
+      'A security group newly admits the internet (a world or internet-wide range, or a union of ranges covering it): ingress high, egress medium, ICMP low, path-MTU ICMP info',
   },
   'network.port-range-widened': {
     id: 'network.port-range-widened',
@@ -174,8 +181,8 @@ export const RULES = {
   'network.nacl-open-to-world': {
     id: 'network.nacl-open-to-world',
     area: 'network',
-    severities: ['high', 'medium', 'low'],
-    title: 'A network ACL allows traffic from or to 0.0.0.0/0 or ::/0',
+    severities: ['high', 'medium', 'low', 'info'],
+    title: 'A network ACL allows traffic from or to the internet (0.0.0.0/0, ::/0 or an internet-wide range)',
   },
   'network.vpc-detached': {
     id: 'network.vpc-detached',
@@ -212,6 +219,38 @@ export const RULES = {
     area: 'network',
     severities: ['high'],
     title: 'The default security group gains rules',
+  },
+  'network.prefix-list-widened': {
+    id: 'network.prefix-list-widened',
+    area: 'network',
+    severities: ['high', 'medium', 'low'],
+    title:
+      'A managed prefix list gains ranges: high when it now holds the internet, medium for public, low for private ranges',
+  },
+  'network.rule-moved': {
+    id: 'network.rule-moved',
+    area: 'network',
+    severities: ['medium'],
+    title: 'A security-group rule now belongs to another security group',
+  },
+  'network.route-to-internet': {
+    id: 'network.route-to-internet',
+    area: 'network',
+    severities: ['high', 'medium'],
+    title:
+      'A route (or a subnet moved to a route table) sends internet-wide traffic to an internet gateway (high) or a NAT/egress-only gateway (medium)',
+  },
+  'network.peering-added': {
+    id: 'network.peering-added',
+    area: 'network',
+    severities: ['high', 'medium'],
+    title: 'A VPC peering connection is created (high with another account, or when accepting one)',
+  },
+  'network.flow-log-narrowed': {
+    id: 'network.flow-log-narrowed',
+    area: 'network',
+    severities: ['medium'],
+    title: 'A flow log records only ACCEPT or REJECT traffic instead of ALL',
   },
   'logging.retention-lowered': {
     id: 'logging.retention-lowered',
@@ -273,6 +312,37 @@ export const RULES = {
     severities: ['high'],
     title: 'A bucket policy loses its Deny on `aws:SecureTransport = false`',
   },
+  'data.bucket-acl-public': {
+    id: 'data.bucket-acl-public',
+    area: 'data',
+    severities: ['high'],
+    title: 'A bucket ACL grants access to everyone or to every AWS account',
+  },
+  'data.lifecycle-expiry': {
+    id: 'data.lifecycle-expiry',
+    area: 'data',
+    severities: ['high', 'medium'],
+    title:
+      'A lifecycle rule deletes objects sooner (high for current objects, medium for noncurrent versions only)',
+  },
+  'data.force-destroy-enabled': {
+    id: 'data.force-destroy-enabled',
+    area: 'data',
+    severities: ['medium'],
+    title: '`force_destroy` is turned on: a later destroy deletes every object without asking',
+  },
+  'data.database-public': {
+    id: 'data.database-public',
+    area: 'data',
+    severities: ['high'],
+    title: 'A database instance becomes (or is created) publicly accessible',
+  },
+  'data.snapshot-shared': {
+    id: 'data.snapshot-shared',
+    area: 'data',
+    severities: ['high', 'medium'],
+    title: 'A database snapshot is shared with every account (high) or another account (medium)',
+  },
   'lambda.url-public': {
     id: 'lambda.url-public',
     area: 'lambda',
@@ -329,11 +399,61 @@ export const RULES = {
     severities: ['info'],
     title: 'An alias moves to another version or changes its traffic routing',
   },
+  'lambda.secret-in-environment': {
+    id: 'lambda.secret-in-environment',
+    area: 'lambda',
+    severities: ['high', 'medium'],
+    title:
+      'An environment variable holds what looks like a credential (high) or a literal under a secret-like name (medium)',
+  },
+  'lambda.layer-foreign-account': {
+    id: 'lambda.layer-foreign-account',
+    area: 'lambda',
+    severities: ['high'],
+    title: 'A function loads a layer published by another account',
+  },
+  'lambda.event-source-foreign': {
+    id: 'lambda.event-source-foreign',
+    area: 'lambda',
+    severities: ['medium'],
+    title: 'A function consumes an event source (queue, stream, table) of another account',
+  },
+  'lambda.permission-moved': {
+    id: 'lambda.permission-moved',
+    area: 'lambda',
+    severities: ['high', 'medium'],
+    title:
+      'A Lambda permission (or its grant to the public) now names another function: the new function gains the invokers',
+  },
+  'audit.trail-stopped': {
+    id: 'audit.trail-stopped',
+    area: 'audit',
+    severities: ['high'],
+    title: 'A CloudTrail trail stops logging or is deleted',
+  },
+  'audit.trail-weakened': {
+    id: 'audit.trail-weakened',
+    area: 'audit',
+    severities: ['medium'],
+    title: 'A trail loses log file validation, its other regions or global service events',
+  },
+  'audit.detection-disabled': {
+    id: 'audit.detection-disabled',
+    area: 'audit',
+    severities: ['high'],
+    title: 'GuardDuty, AWS Config recording or Security Hub is disabled or deleted',
+  },
   'review.unknown-until-apply': {
     id: 'review.unknown-until-apply',
     area: 'review',
     severities: ['high', 'medium', 'low'],
     title: 'A value a rule needs is known only after apply: cannot judge it in the plan',
+  },
+  'review.unreviewed-types': {
+    id: 'review.unreviewed-types',
+    area: 'review',
+    severities: ['info'],
+    title: 'Resource types the plan changes that no rule reviews (so a silent pass is visible)',
   },
 } as const satisfies Record<string, RuleInfo>;
 

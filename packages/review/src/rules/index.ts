@@ -1,5 +1,6 @@
 /** The rule sets, in the order they run. Each reads a ReviewContext and reports into it. */
 import type { ReviewContext } from '../context';
+import { reviewAudit } from './audit';
 import { reviewCodeLoading } from './code-loading';
 import { reviewData } from './data';
 import { reviewIam } from './iam';
@@ -22,4 +23,5 @@ export const RULE_SETS: readonly RuleSet[] = [
   reviewLambda,
   reviewCodeLoading,
   reviewUrlDirectInvoke,
+  reviewAudit,
 ];

@@ -43,7 +43,14 @@ function reviewKeys(ctx: ReviewContext): void {
       after.get(['customer_master_key_spec']) === 'SYMMETRIC_DEFAULT' ||
       after.get(['customer_master_key_spec']) === null;
     if (after.isUnknown(rotation)) {
-      if (ctx.isConfigured(rc, rotation)) ctx.unknown(rc, 'enable_key_rotation', 'whether the key rotates');
+      if (ctx.isConfigured(rc, rotation))
+        ctx.unknown(
+          rc,
+          'enable_key_rotation',
+          'whether the key rotates',
+          undefined,
+          ctx.isChanged(rc) && before.get(rotation) === true ? 'high' : undefined,
+        );
     } else if (ctx.isChanged(rc) && before.get(rotation) === true && after.get(rotation) !== true) {
       ctx.report(rc, 'kms.rotation-disabled', 'high', 'automatic key rotation is turned off', {
         before: before.show(rotation),
@@ -61,7 +68,11 @@ function reviewKeys(ctx: ReviewContext): void {
         },
       );
     }
+    reviewDeletionWindow(ctx, rc, before, after);
     const enabled = ['is_enabled'];
+    if (ctx.isChanged(rc) && before.get(enabled) !== false && after.isUnknown(enabled)) {
+      ctx.unknown(rc, 'is_enabled', 'whether the key stays enabled', undefined, 'medium');
+    }
     if (
       ctx.isChanged(rc) &&
       before.get(enabled) !== false &&
@@ -77,6 +88,25 @@ function reviewKeys(ctx: ReviewContext): void {
       );
     }
   }
+}
+
+/** A shorter deletion window leaves less time to notice and cancel a scheduled deletion. */
+function reviewDeletionWindow(ctx: ReviewContext, rc: ResourceChange, before: Side, after: Side): void {
+  const path = ['deletion_window_in_days'];
+  if (!ctx.isChanged(rc) || after.isUnknown(path)) return;
+  const old = before.get(path);
+  const next = after.get(path);
+  // Unset means AWS's default and maximum, 30 days.
+  const days = (value: unknown) => (typeof value === 'number' ? value : 30);
+  if (days(next) >= days(old)) return;
+  ctx.report(
+    rc,
+    'kms.deletion-window-lowered',
+    'low',
+    `the deletion window drops from ${days(old)} to ${days(next)} days: a key scheduled for deletion (by mistake or by an ` +
+      'intruder) can be cancelled only within the window, after which everything encrypted under it is lost',
+    { before: before.show(path), after: after.show(path) },
+  );
 }
 
 function replaceReason(rc: ResourceChange): string {
@@ -138,6 +168,10 @@ function reviewEncryption(ctx: ReviewContext): void {
       const before = ctx.before(rc);
       const after = ctx.after(rc);
       const path = [spec.attribute];
+      if (isSet(before, path) && after.isUnknown(path)) {
+        unknownKey(ctx, rc, spec.attribute, spec.what);
+        continue;
+      }
       if (!isSet(before, path) || isSet(after, path)) {
         if (isSet(before, path) && isAwsManagedKey(after.get(path)) && !isAwsManagedKey(before.get(path))) {
           ctx.report(
@@ -173,7 +207,14 @@ function reviewQueue(ctx: ReviewContext, rc: ResourceChange): void {
   const before = ctx.before(rc);
   const after = ctx.after(rc);
   const path = ['kms_master_key_id'];
-  if (!isSet(before, path)) return;
+  if (!isSet(before, path)) {
+    reviewSseSqs(ctx, rc, before, after);
+    return;
+  }
+  if (after.isUnknown(path)) {
+    unknownKey(ctx, rc, 'kms_master_key_id', 'messages');
+    return;
+  }
   const values = { before: before.show(path), after: after.show(path) };
   if (isSet(after, path)) {
     if (isAwsManagedKey(after.get(path)) && !isAwsManagedKey(before.get(path))) {
@@ -241,6 +282,8 @@ function reviewBucketEncryption(ctx: ReviewContext, rc: ResourceChange): void {
       `bucket ${before.text(['bucket'])} moves from SSE-KMS to ${after.text(algorithm)} (keys owned by S3): no key policy, no per-key audit trail`,
       values,
     );
+  } else if (isSet(before, key) && after.isUnknown(key)) {
+    unknownKey(ctx, rc, 'rule', `objects of bucket ${before.text(['bucket'])}`);
   } else if (isSet(before, key) && !isSet(after, key)) {
     ctx.report(
       rc,
@@ -252,12 +295,57 @@ function reviewBucketEncryption(ctx: ReviewContext, rc: ResourceChange): void {
   }
 }
 
+/**
+ * A customer-managed key that becomes a value known only after apply. The worst value it can take is an
+ * empty one (the customer-managed key is removed) or a key of another account (the data is held by whoever
+ * controls that key): judged as that, high, until the plan shows the value.
+ */
+function unknownKey(ctx: ReviewContext, rc: ResourceChange, attribute: string, what: string): void {
+  ctx.unknown(
+    rc,
+    attribute,
+    `the key that encrypts ${what} (an empty value removes the customer-managed key; a key of another account hands the data to it)`,
+    undefined,
+    'high',
+  );
+}
+
+/** SSE-SQS turned off on a queue without a customer-managed key: messages are stored unencrypted. */
+function reviewSseSqs(ctx: ReviewContext, rc: ResourceChange, before: Side, after: Side): void {
+  const sse = ['sqs_managed_sse_enabled'];
+  if (before.get(sse) !== true || isSet(after, ['kms_master_key_id'])) return;
+  if (after.isUnknown(sse)) {
+    ctx.unknown(
+      rc,
+      'sqs_managed_sse_enabled',
+      'whether messages stay encrypted (SSE-SQS)',
+      undefined,
+      'high',
+    );
+    return;
+  }
+  if (after.get(sse) === true) return;
+  ctx.report(
+    rc,
+    'kms.encryption-removed',
+    'high',
+    `SSE-SQS is turned off and the queue ${before.text(['name'])} has no KMS key: messages are stored unencrypted at rest`,
+    {
+      before: { sqs_managed_sse_enabled: before.show(sse) },
+      after: { sqs_managed_sse_enabled: after.show(sse) },
+    },
+  );
+}
+
 /** Whether the bucket named `bucket` is destroyed in this plan (then its settings go with it). */
 export function isBucketDestroyed(ctx: ReviewContext, bucket: unknown): boolean {
   return typeof bucket === 'string' && ctx.isDestroyedHolder('aws_s3_bucket', bucket);
 }
 
-/** A value that is set, or known only after apply (a reference to a key not created yet). */
+/**
+ * A value that is set, or known only after apply. Rules that would pass on "set" check the unknown case
+ * first (see `unknownKey`): an unknown never passes where a changed resource had a key.
+ */
 function isSet(side: Side, path: readonly (string | number)[]): boolean {
   if (side.isUnknown(path)) return true;
   const value = side.get(path);

@@ -1,11 +1,12 @@
 /**
- * Lambda rules: public function URLs, runtimes, reserved concurrency, dead-letter targets, code signing
- * and alias moves. The function's VPC, tracing and environment key are judged by the network, logging
- * and KMS rules.
+ * Lambda rules: public function URLs (also moved to another function), permissions moved to another
+ * function, runtimes, reserved concurrency, dead-letter targets, code signing, alias moves, layers and
+ * event sources of other accounts, and environment values that look like secrets. The function's VPC,
+ * tracing and environment key are judged by the network, logging and KMS rules.
  */
 import { DEPRECATED_LAMBDA_RUNTIMES } from '../constants';
 import type { ReviewContext } from '../context';
-import type { ResourceChange } from '../plan';
+import { asArray, isObject, type ResourceChange } from '../plan';
 
 /**
  * Reviews functions, URLs, code-signing configs and aliases.
@@ -15,8 +16,12 @@ import type { ResourceChange } from '../plan';
  */
 export function reviewLambda(ctx: ReviewContext): void {
   for (const rc of ctx.ofType('aws_lambda_function_url')) reviewUrl(ctx, rc);
+  for (const rc of ctx.ofType('aws_lambda_permission')) reviewPermissionMove(ctx, rc);
+  for (const rc of ctx.ofType('aws_lambda_event_source_mapping')) reviewEventSource(ctx, rc);
   for (const rc of ctx.ofType('aws_lambda_function')) {
     reviewRuntime(ctx, rc);
+    reviewLayers(ctx, rc);
+    reviewEnvironmentSecrets(ctx, rc);
     if (!ctx.isChanged(rc)) continue;
     reviewConcurrency(ctx, rc);
     reviewDeadLetter(ctx, rc);
@@ -32,16 +37,27 @@ function reviewUrl(ctx: ReviewContext, rc: ResourceChange): void {
   const before = ctx.before(rc);
   const after = ctx.after(rc);
   if (after.isUnknown(path)) {
-    ctx.unknown(rc, 'authorization_type', 'whether the URL requires IAM authentication');
+    // The worst value is NONE: a public URL on a function that exists.
+    ctx.unknown(
+      rc,
+      'authorization_type',
+      'whether the URL requires IAM authentication (NONE makes it public)',
+      undefined,
+      ctx.isCreated(rc) ? undefined : 'high',
+    );
     return;
   }
-  if (after.get(path) !== 'NONE' || before.get(path) === 'NONE') return;
+  const moved = functionMoved(ctx, rc);
+  if (after.get(path) !== 'NONE' || (before.get(path) === 'NONE' && moved === undefined)) return;
   ctx.report(
     rc,
     'lambda.url-public',
     'high',
     `the function URL of ${after.text(['function_name'])}${after.get(['qualifier']) ? `:${after.text(['qualifier'])}` : ''} ` +
-      'takes unauthenticated requests from the internet (authorization_type NONE); use AWS_IAM',
+      'takes unauthenticated requests from the internet (authorization_type NONE); use AWS_IAM' +
+      (moved === undefined
+        ? ''
+        : `. It moves here from ${moved}: a function that was not public becomes public`),
     { before: rc.change.before === null ? null : before.show(path), after: after.show(path) },
   );
 }
@@ -111,7 +127,17 @@ function reviewConcurrency(ctx: ReviewContext, rc: ResourceChange): void {
   const before = ctx.before(rc);
   const after = ctx.after(rc);
   const old = before.get(path);
-  if (typeof old !== 'number' || old < 0 || after.isUnknown(path)) return;
+  if (typeof old !== 'number' || old < 0) return;
+  if (after.isUnknown(path)) {
+    ctx.unknown(
+      rc,
+      'reserved_concurrent_executions',
+      'the reserved concurrency (-1 removes the limit)',
+      undefined,
+      'medium',
+    );
+    return;
+  }
   const next = after.get(path);
   if (typeof next === 'number' && next >= 0) return;
   ctx.report(
@@ -129,13 +155,17 @@ function reviewDeadLetter(ctx: ReviewContext, rc: ResourceChange): void {
   const before = ctx.before(rc);
   const after = ctx.after(rc);
   const old = before.get(path);
-  if (
-    typeof old !== 'string' ||
-    old === '' ||
-    after.isUnknown(path) ||
-    after.isUnknown(['dead_letter_config'])
-  )
+  if (typeof old !== 'string' || old === '') return;
+  if (after.isUnknown(path) || after.isUnknown(['dead_letter_config'])) {
+    ctx.unknown(
+      rc,
+      'dead_letter_config',
+      'the dead-letter target (an empty one drops failed events)',
+      undefined,
+      'medium',
+    );
     return;
+  }
   const next = after.get(path);
   if (typeof next === 'string' && next !== '') return;
   ctx.report(
@@ -152,7 +182,17 @@ function reviewCodeSigning(ctx: ReviewContext, rc: ResourceChange): void {
   const before = ctx.before(rc);
   const after = ctx.after(rc);
   const old = before.get(path);
-  if (typeof old !== 'string' || old === '' || after.isUnknown(path)) return;
+  if (typeof old !== 'string' || old === '') return;
+  if (after.isUnknown(path)) {
+    ctx.unknown(
+      rc,
+      'code_signing_config_arn',
+      'the code-signing config (an empty one removes code signing)',
+      undefined,
+      'high',
+    );
+    return;
+  }
   const next = after.get(path);
   if (typeof next === 'string' && next !== '') return;
   ctx.report(
@@ -202,5 +242,175 @@ function reviewAlias(ctx: ReviewContext, rc: ResourceChange): void {
       before: { function_version: before.show(version), routing_config: before.show(routing) },
       after: { function_version: after.show(version), routing_config: after.show(routing) },
     },
+  );
+}
+
+/** The previous function when a URL or permission now names another one (a move), else undefined. */
+function functionMoved(ctx: ReviewContext, rc: ResourceChange): string | undefined {
+  if (rc.change.before === null) return undefined;
+  const path = ['function_name'];
+  const before = ctx.before(rc);
+  const after = ctx.after(rc);
+  const old = before.get(path);
+  if (typeof old !== 'string' || old === '') return undefined;
+  const next = after.get(path);
+  if (after.isUnknown(path)) {
+    // A reference to a function created or replaced in this plan is another function than `old`.
+    const refs = ctx.referencedChanges(rc, path, 'aws_lambda_function');
+    return refs.some(
+      (fn) => ctx.before(fn).get(['function_name']) === old || ctx.before(fn).get(['arn']) === old,
+    )
+      ? undefined
+      : before.text(path);
+  }
+  const name = (value: unknown) =>
+    typeof value === 'string'
+      ? value.replace(/^arn:[^:]+:lambda:[^:]*:\d*:function:/, '').split(':')[0]
+      : value;
+  return name(next) === name(old) ? undefined : before.text(path);
+}
+
+/** A principal outside the plan's account: `*`, another account id, or an ARN of another account. */
+function isForeignPrincipal(principal: unknown, account: string | undefined): boolean {
+  if (principal === '*') return true;
+  if (typeof principal !== 'string') return false;
+  const id = /^\d{12}$/.test(principal) ? principal : /^arn:[^:]+:iam::(\d{12}):/.exec(principal)?.[1];
+  return id !== undefined && id !== account;
+}
+
+/**
+ * A permission that now names another function: the old function loses the invokers, the new one gains
+ * them. High when the invokers are everyone or another account, medium otherwise (a service, a role here).
+ */
+function reviewPermissionMove(ctx: ReviewContext, rc: ResourceChange): void {
+  if (ctx.isDeleted(rc)) return;
+  const moved = functionMoved(ctx, rc);
+  if (moved === undefined) return;
+  const after = ctx.after(rc);
+  const principal = after.get(['principal']);
+  const foreign = after.isUnknown(['principal']) || isForeignPrincipal(principal, ctx.accountId());
+  ctx.report(
+    rc,
+    'lambda.permission-moved',
+    foreign ? 'high' : 'medium',
+    `the permission ${after.text(['statement_id'])} (${after.text(['action'])} for ${after.text(['principal'])}) moves from ` +
+      `${moved} to ${after.text(['function_name'])}: ${after.text(['function_name'])} can now be called by ` +
+      `${principal === '*' ? 'anyone' : after.text(['principal'])}${foreign && principal !== '*' ? ' (another account)' : ''}`,
+    {
+      before: { function_name: ctx.before(rc).show(['function_name']) },
+      after: { function_name: after.show(['function_name']), principal: after.show(['principal']) },
+    },
+  );
+}
+
+/** The account in an ARN (`arn:aws:lambda:us-east-1:123456789012:layer:x:1` → `123456789012`). */
+function arnAccount(arn: unknown): string | undefined {
+  return typeof arn === 'string' ? /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn)?.[1] : undefined;
+}
+
+function reviewLayers(ctx: ReviewContext, rc: ResourceChange): void {
+  if (ctx.isDeleted(rc)) return;
+  const after = ctx.after(rc);
+  if (after.hasUnknown(['layers'])) return; // code-loading.ts reports unknown layers
+  const account = arnAccount(ctx.before(rc).get(['arn'])) ?? ctx.accountId();
+  const old = asArray(ctx.before(rc).get(['layers']));
+  const foreign = asArray(after.get(['layers'])).filter(
+    (layer): layer is string =>
+      typeof layer === 'string' &&
+      !old.includes(layer) &&
+      arnAccount(layer) !== undefined &&
+      arnAccount(layer) !== account,
+  );
+  if (foreign.length === 0) return;
+  ctx.report(
+    rc,
+    'lambda.layer-foreign-account',
+    'high',
+    `${after.text(['function_name'])} loads ${foreign.join(', ')} from another account${account ? ` than ${account}` : ''}: ` +
+      'code that account publishes runs inside the function with its role, outside code signing and this repository’s review',
+    { before: ctx.before(rc).show(['layers']), after: after.show(['layers']) },
+  );
+}
+
+function reviewEventSource(ctx: ReviewContext, rc: ResourceChange): void {
+  if (ctx.isDeleted(rc)) return;
+  const path = ['event_source_arn'];
+  const before = ctx.before(rc);
+  const after = ctx.after(rc);
+  if (after.isUnknown(path)) return; // a source created in this plan: in this account
+  const arn = after.get(path);
+  if (arn === before.get(path)) return;
+  const source = arnAccount(arn);
+  const account = ctx.accountId();
+  if (source === undefined || source === account) return;
+  ctx.report(
+    rc,
+    'lambda.event-source-foreign',
+    'medium',
+    `${after.text(['function_name'])} consumes ${after.text(path)} of account ${source}: that account decides which events ` +
+      'the function processes (and sees what it leaves in the source)',
+    { before: rc.change.before === null ? null : before.show(path), after: after.show(path) },
+  );
+}
+
+/** Values shaped like credentials: key ids, private keys, provider tokens, passwords in URLs. */
+const CREDENTIAL_PATTERNS: readonly RegExp[] = [
+  /\b(AKIA|ASIA)[0-9A-Z]{16}\b/,
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+  /\bxox[abprs]-[0-9A-Za-z-]{10,}/,
+  /\b(ghp|gho|ghs|ghu|ghr)_[0-9A-Za-z]{30,}/,
+  /\bgithub_pat_[0-9A-Za-z_]{40,}/,
+  /\bglpat-[0-9A-Za-z_-]{20,}/,
+  /\b(sk|rk)_live_[0-9A-Za-z]{16,}/,
+  /\bAIza[0-9A-Za-z_-]{35}\b/,
+  /\beyJ[0-9A-Za-z_-]{8,}\.eyJ[0-9A-Za-z_-]{8,}\.[0-9A-Za-z_-]{8,}/,
+  /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i,
+];
+
+/** Names that say "this is a secret"; names that say "this names a secret" (an ARN, a path) are not. */
+const SECRET_NAME = /(PASSW(OR)?D|PWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY|AUTH_?KEY)/i;
+const REFERENCE_NAME = /(_ARN|_NAME|_ID|_PATH|_PARAM(ETER)?|_REF|_FILE|_URL|_TTL|_HEADER)$/i;
+/** Values that refer to where a secret lives rather than holding it. */
+const REFERENCE_VALUE = /^(arn:|\/|ssm:|secretsmanager:|\{\{resolve:)/;
+
+/**
+ * Environment variables whose values look like credentials (high) or that carry a literal under a
+ * secret-like name (medium). Values are never printed: anyone who can read the function's configuration,
+ * the plan or the state reads them, so they belong in Secrets Manager or SSM.
+ */
+function reviewEnvironmentSecrets(ctx: ReviewContext, rc: ResourceChange): void {
+  if (ctx.isDeleted(rc)) return;
+  const path = ['environment', 0, 'variables'];
+  const before = ctx.before(rc);
+  const after = ctx.after(rc);
+  const vars = after.get(path);
+  if (!isObject(vars)) return;
+  const old = before.get(path);
+  const credential: string[] = [];
+  const named: string[] = [];
+  for (const [name, value] of Object.entries(vars)) {
+    if (after.isUnknown([...path, name]) || after.isSensitive([...path, name]) || typeof value !== 'string')
+      continue;
+    if (isObject(old) && old[name] === value) continue; // unchanged
+    if (CREDENTIAL_PATTERNS.some((pattern) => pattern.test(value))) credential.push(name);
+    else if (
+      SECRET_NAME.test(name) &&
+      !REFERENCE_NAME.test(name) &&
+      value.length >= 8 &&
+      !REFERENCE_VALUE.test(value)
+    )
+      named.push(name);
+  }
+  if (credential.length === 0 && named.length === 0) return;
+  const names = [...credential, ...named];
+  ctx.report(
+    rc,
+    'lambda.secret-in-environment',
+    credential.length > 0 ? 'high' : 'medium',
+    `${after.text(['function_name'])}: ${names.join(', ')} ${names.length === 1 ? 'holds' : 'hold'} ` +
+      `${credential.length > 0 ? 'what looks like a credential' : 'a literal value under a secret-like name'} (value not shown): ` +
+      'environment variables are readable by anyone with lambda:GetFunctionConfiguration and are stored in the plan and state; ' +
+      'keep the secret in Secrets Manager or SSM and put its ARN here',
+    { before: null, after: names.map((name) => `${name} (value not shown)`) },
   );
 }

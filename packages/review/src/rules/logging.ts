@@ -44,7 +44,13 @@ function reviewLogGroups(ctx: ReviewContext): void {
     }
     const path = ['retention_in_days'];
     if (after.isUnknown(path)) {
-      ctx.unknown(rc, 'retention_in_days', 'how long events are kept');
+      ctx.unknown(
+        rc,
+        'retention_in_days',
+        'how long events are kept',
+        undefined,
+        ctx.isCreated(rc) ? undefined : 'medium',
+      );
       continue;
     }
     const secret = before.isSensitive(path) || after.isSensitive(path);
@@ -81,7 +87,7 @@ function reviewTracing(ctx: ReviewContext): void {
     const after = ctx.after(rc);
     if (before.get(path) !== 'Active') continue;
     if (after.isUnknown(path)) {
-      ctx.unknown(rc, 'tracing_config', 'the tracing mode');
+      ctx.unknown(rc, 'tracing_config', 'the tracing mode', undefined, 'medium');
       continue;
     }
     if (after.get(path) === 'Active') continue;
@@ -134,9 +140,13 @@ function reviewAlarms(ctx: ReviewContext): void {
       );
       continue;
     }
-    if (after.isUnknown(['alarm_actions'])) continue; // references to topics created in this plan: set
     const old = asArray(before.get(['alarm_actions']));
     const next = asArray(after.get(['alarm_actions']));
+    if (old.length > 0 && (after.isUnknown(['alarm_actions']) || after.hasUnknown(['alarm_actions']))) {
+      // The worst value is none (or not the topic anyone reads): the alarm would notify nobody.
+      ctx.unknown(rc, 'alarm_actions', 'whom the alarm notifies', undefined, 'medium');
+      continue;
+    }
     // Entries known only after apply may be the same topics recreated: judge them by count only.
     const removed = after.hasUnknown(['alarm_actions'])
       ? old.length - next.length
