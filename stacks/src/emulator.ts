@@ -8,13 +8,16 @@ import { type EnvironmentConfig, environments } from './config';
  */
 export { LOCAL_STACK_NAME } from '@secure-lambda/contracts';
 
-/** The Terraform variable that carries the emulator's URL (`http://127.0.0.1:<port>`), set at plan time. */
+/**
+ * The Terraform variable that carries the emulator's URL, set at plan time. Its validation accepts only
+ * `https://127.0.0.1:<port>` (platform-stack.ts): the emulator serves HTTPS on the loopback address.
+ */
 export const EMULATOR_ENDPOINT_VARIABLE = 'emulator_endpoint';
 
 /**
  * Provider `endpoints` keys (cdktf's camelCase names) for every service the platform stack calls, all pointed at the emulator, so
- * that no call of a local deployment can reach AWS. `sts` is the provider's own identity check. A system
- * test checks that every resource type of the local stack maps to one of these.
+ * that no call of a local deployment can reach AWS. `sts` is the provider's own identity check.
+ * test/local-stack.test.ts checks that every resource type of the local stack maps to one of these.
  */
 export const EMULATED_SERVICES = [
   'cloudwatch',
@@ -40,7 +43,8 @@ export type EmulatorGapId =
 
 /**
  * A difference between the local stack and dev, forced by the emulator:
- * - `missing-api`: the emulator cannot create the feature, so the local stack leaves it out;
+ * - `unsupported`: the emulator cannot create the feature (or, for bucket policies, cannot evaluate it), so
+ *   the local stack leaves it out;
  * - `not-read-back`: the emulator accepts a setting but never reports it back, so every plan would show it
  *   as a change; the local stack still sends it on create and ignores changes to it afterwards.
  */
@@ -66,7 +70,7 @@ export interface EmulatorGap {
  * (packages/local-aws/src/probes.ts): when the emulator starts to support a feature, the deploy says so
  * and the entry should go.
  *
- * Everything else of dev, including the key policy, bucket policies (TLS-only, SSE-KMS-only), the VPC,
+ * Everything else of dev, including the key policy, bucket encryption and public access blocks, the VPC,
  * NACLs, security groups, endpoints, flow logs, alarms and log encryption, is deployed unchanged.
  */
 export const EMULATOR_GAPS: readonly EmulatorGap[] = [

@@ -24,7 +24,8 @@ export class ObjectProcessorError extends Error {
 
   constructor(code: ObjectProcessorErrorCodeValue, message: string, options?: ErrorOptions) {
     super(message, options);
-    // A literal, not `new.target.name`: the bundle is minified, and Lambda reports `name` as errorType.
+    // A literal, not `new.target.name`: Lambda reports `name` as errorType, and a literal stays right even if
+    // the minified bundle renamed classes (scripts/bundle-app.mjs sets keepNames today, so it does not).
     this.name = 'ObjectProcessorError';
     this.code = code;
   }

@@ -150,8 +150,8 @@ describe('prerequisites and usage', () => {
     expect(Object.keys(PROBES).sort()).toEqual(EMULATOR_GAPS.map((g) => g.id).sort());
   });
 
-  test('the README lists exactly the gaps of stacks/src/emulator.ts', () => {
-    const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  test('the local-aws README lists exactly the gaps of stacks/src/emulator.ts', () => {
+    const readme = readFileSync(path.join(REPO_ROOT, 'packages', 'local-aws', 'README.md'), 'utf8');
     const rows = [...readme.matchAll(/^\| `([a-z-]+)` +\|/gm)].map((m) => m[1]);
     expect(rows.sort()).toEqual(EMULATOR_GAPS.map((g) => g.id).sort());
   });
