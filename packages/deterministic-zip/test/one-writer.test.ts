@@ -13,10 +13,7 @@ const LOCAL_HEADER = /0x04034b50|0x504b0304|PK\\x03\\x04|\[0x50, ?0x4b, ?0x03, ?
  * Generators whose owner still has to switch to the package, each with that one-line change. The test
  * also fails once one of them no longer writes zips itself, so that the entry is removed then.
  */
-const PENDING: Readonly<Record<string, string>> = {
-  'packages/review/scripts/make-fixtures.mjs':
-    "import { zipFiles } from '@secure-lambda/deterministic-zip' in place of its own CRC table and storedZip",
-};
+const PENDING: Readonly<Record<string, string>> = {};
 
 describe('one zip writer in the workspace', () => {
   it('only @secure-lambda/deterministic-zip writes zip headers (the bundler, the placeholder and the fixtures use it)', () => {

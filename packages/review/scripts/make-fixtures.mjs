@@ -41,6 +41,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { zipFiles } from '@secure-lambda/deterministic-zip';
 import { ACCOUNT, clone, GROUPS, REGION } from './fixture-cases.mjs';
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -150,47 +151,12 @@ function writeConfig(dir, config, endpoint, { forPlan }) {
   writeFileSync(path.join(dir, 'main.tf.json'), `${JSON.stringify(document, null, 2)}\n`);
 }
 
-// A tiny deterministic zip (one stored file) for aws_lambda_function.filename: moto checks nothing in it.
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(buffer) {
-  let crc = 0xffffffff;
-  for (const byte of buffer) crc = CRC_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
+// The function code for aws_lambda_function.filename: moto checks nothing in it. Written by the workspace's one
+// zip writer, so the same bytes come out everywhere.
 export function lambdaZip() {
-  const name = Buffer.from('index.js');
-  const data = Buffer.from('exports.handler = async () => ({ statusCode: 200 });\n');
-  const crc = crc32(data);
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4);
-  local.writeUInt16LE(0x21, 12); // 1980-01-01, fixed
-  local.writeUInt32LE(crc, 14);
-  local.writeUInt32LE(data.length, 18);
-  local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(name.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4);
-  central.writeUInt16LE(20, 6);
-  central.writeUInt16LE(0x21, 14);
-  central.writeUInt32LE(crc, 16);
-  central.writeUInt32LE(data.length, 20);
-  central.writeUInt32LE(data.length, 24);
-  central.writeUInt16LE(name.length, 28);
-  central.writeUInt32LE(0o100644 * 0x10000, 38);
-  const centralOffset = local.length + name.length + data.length;
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(central.length + name.length, 12);
-  end.writeUInt32LE(centralOffset, 16);
-  return Buffer.concat([local, name, data, central, name, end]);
+  return zipFiles([
+    { name: 'index.js', data: Buffer.from('exports.handler = async () => ({ statusCode: 200 });\n') },
+  ]);
 }
 
 function run(command, args, { cwd, env }) {

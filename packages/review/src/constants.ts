@@ -145,7 +145,7 @@ export const ADMIN_LIKE_NAME_PATTERNS = [
 /**
  * Lambda runtimes AWS has deprecated (no security patches; creating functions is blocked later), as of
  * AWS's Lambda runtime deprecation policy in 2025/2026. `nodejs22.x` is the current Node.js runtime
- * of this platform (DESIGN.md); `nodejs20.x` reached end of support in April 2026. Update the table when
+ * of this platform (`SecureFunction`'s runtime); `nodejs20.x` reached end of support in April 2026. Update the table when
  * AWS announces the next dates. A runtime not listed here is treated as supported.
  */
 export const DEPRECATED_LAMBDA_RUNTIMES = [

@@ -188,7 +188,7 @@ export class ReviewContext {
       .flatMap((address) => this.byConfigAddress.get(address) ?? []);
   }
 
-  /** Instances of a configuration address, preferring the one with the same instance key as `near`. */
+  /** Every instance of a configuration address (`aws_x.y` for `aws_x.y["a"]`, `aws_x.y["b"]`), in plan order. */
   instancesOf(configAddr: string): ResourceChange[] {
     return this.byConfigAddress.get(configAddr) ?? [];
   }
@@ -215,14 +215,6 @@ export class ReviewContext {
     );
   }
 
-  /** A resource change by its exact address. */
-  change(address: string): ResourceChange | undefined {
-    return this.byAddress.get(address);
-  }
-
-  /**
-   * Records a finding. `before`/`after` must already be safe to print (use `Side.show`).
-   */
   /**
    * The account the plan deploys to, as far as the plan shows it: the account most ARNs of the deployed
    * resources (prior state, before values) name. Undefined when nothing deployed names one (a first
@@ -250,6 +242,14 @@ export class ReviewContext {
     return this.account ?? undefined;
   }
 
+  /** A resource change by its exact address. */
+  change(address: string): ResourceChange | undefined {
+    return this.byAddress.get(address);
+  }
+
+  /**
+   * Records a finding. `before`/`after` must already be safe to print (use `Side.show`).
+   */
   report(
     rc: ResourceChange,
     rule: RuleId,

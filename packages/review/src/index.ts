@@ -80,7 +80,7 @@ export {
   stackName,
 } from './plan';
 export { type DeltaKind, diffPolicies, type PolicyDelta } from './policy/diff';
-export { type PolicyDocument, type PolicyKind } from './policy/model';
+export type { PolicyDocument, PolicyKind } from './policy/model';
 export { parsePolicyJson, policyFromDocumentData } from './policy/parse';
 export {
   type ChangeCounts,

@@ -79,7 +79,8 @@ const CODE_SIGNING_CONFIG_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:code-signin
 const lambdaPatches = [
   {
     address: 'aws_lambda_function.api',
-    reason: 'moto accepts DeadLetterConfig on CreateFunction but never returns it (DESIGN.md, Emulator gaps)',
+    reason:
+      'moto accepts DeadLetterConfig on CreateFunction but never returns it (an emulator gap, see stacks/src/emulator.ts)',
     attributes: (state) => ({
       dead_letter_config: [{ target_arn: attribute(state, 'aws_sns_topic.dlq', 'arn') }],
     }),
@@ -87,7 +88,7 @@ const lambdaPatches = [
   {
     address: 'aws_lambda_function.api',
     reason:
-      'moto has no code-signing-config API (DESIGN.md, Emulator gaps): the ARN is written into state and configuration',
+      'moto has no code-signing-config API (an emulator gap, see stacks/src/emulator.ts): the ARN is written into state and configuration',
     attributes: () => ({ code_signing_config_arn: CODE_SIGNING_CONFIG_ARN }),
     config: (c) => (c.resource.aws_lambda_function.api.code_signing_config_arn = CODE_SIGNING_CONFIG_ARN),
   },

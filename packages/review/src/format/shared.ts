@@ -42,7 +42,7 @@ export function entryText(entry: AcceptedRiskEntry): string {
 }
 
 /**
- * `+62 ~1 -0 ±2` for create, update, delete, replace.
+ * The plan's resource changes in words: created, updated, destroyed and replaced.
  *
  * @example
  * changesText({ create: 2, update: 1, delete: 0, replace: 0 }); // '2 to create, 1 to update, 0 to destroy, 0 to replace'
