@@ -318,3 +318,23 @@ export function applyAcceptedRisks(
     },
   };
 }
+
+/**
+ * What a run says about the accepted-risks file on stderr: each expired entry (which fails the review) and
+ * each stale one (which matches no finding), one line each, not yet escaped for a terminal.
+ *
+ * @example
+ * for (const line of acceptedRiskNotices(report, '.secure-lambda-review.json')) console.error(escapeUnsafe(line));
+ */
+export function acceptedRiskNotices(report: ReviewOutput, acceptedFile: string): string[] {
+  return [
+    ...(report.acceptedRisks?.expired ?? []).map(
+      (entry) =>
+        `secure-lambda-review: accepted risk accepted[${entry.index}] (${entry.rule} on ${entry.address}, owner ${entry.owner}) in ${acceptedFile} expired on ${entry.expires}: renew it with a new date or remove it`,
+    ),
+    ...(report.acceptedRisks?.stale ?? []).map(
+      (entry) =>
+        `secure-lambda-review: warning: accepted risk accepted[${entry.index}] (${entry.rule} on ${entry.address}) in ${acceptedFile} matches no finding: remove it`,
+    ),
+  ];
+}

@@ -19,6 +19,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import {
   ACCEPTED_RISKS_FILE,
+  acceptedRiskNotices,
   applyAcceptedRisks,
   loadAcceptedRisks,
   type ReviewOutput,
@@ -266,20 +267,7 @@ export function run(argv: readonly string[], io: CliIo): number {
     const report = applyAcceptedRisks(reviewPlans(plans, { failOn: options.failOn, skipped }), risks, {
       now,
     });
-    for (const entry of report.acceptedRisks?.expired ?? []) {
-      io.stderr(
-        `${escapeUnsafe(
-          `secure-lambda-review: accepted risk accepted[${entry.index}] (${entry.rule} on ${entry.address}, owner ${entry.owner}) in ${acceptedFile} expired on ${entry.expires}: renew it with a new date or remove it`,
-        )}\n`,
-      );
-    }
-    for (const entry of report.acceptedRisks?.stale ?? []) {
-      io.stderr(
-        `${escapeUnsafe(
-          `secure-lambda-review: warning: accepted risk accepted[${entry.index}] (${entry.rule} on ${entry.address}) in ${acceptedFile} matches no finding: remove it`,
-        )}\n`,
-      );
-    }
+    for (const line of acceptedRiskNotices(report, acceptedFile)) io.stderr(`${escapeUnsafe(line)}\n`);
     const color = io.isTty && !io.env.NO_COLOR;
     const needsSarif = options.format === 'sarif' || options.sarif !== undefined;
     const renderOptions = { color, sarif: needsSarif ? sarifOptions(io.env) : { version: '' } };

@@ -8,6 +8,7 @@ export {
   AcceptedRiskLimits,
   type AcceptedRisks,
   type AcceptedRisksOutcome,
+  acceptedRiskNotices,
   applyAcceptedRisks,
   type ClockOptions,
   describeEntry,

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  acceptedRiskNotices,
   applyAcceptedRisks,
   collectPlanFiles,
   escapeUnsafe,
@@ -103,20 +104,7 @@ export function reviewPlanFiles(
 
 /** Expired entries fail the review; stale ones (matching nothing) only warn. */
 function reportAcceptedRisks(report: ReviewOutput, acceptedFile: string, io: ReviewIo): void {
-  for (const entry of report.acceptedRisks?.expired ?? []) {
-    io.stderr(
-      `${escapeUnsafe(
-        `secure-lambda-review: accepted risk accepted[${entry.index}] (${entry.rule} on ${entry.address}, owner ${entry.owner}) in ${acceptedFile} expired on ${entry.expires}: renew it with a new date or remove it`,
-      )}\n`,
-    );
-  }
-  for (const entry of report.acceptedRisks?.stale ?? []) {
-    io.stderr(
-      `${escapeUnsafe(
-        `secure-lambda-review: warning: accepted risk accepted[${entry.index}] (${entry.rule} on ${entry.address}) in ${acceptedFile} matches no finding: remove it`,
-      )}\n`,
-    );
-  }
+  for (const line of acceptedRiskNotices(report, acceptedFile)) io.stderr(`${escapeUnsafe(line)}\n`);
 }
 
 /**
