@@ -350,6 +350,29 @@ const lambdaCases = [
     },
     changes: ['aws_lambda_function.api', 'aws_lambda_alias.live', 'aws_lambda_function_url.api'],
   },
+  {
+    name: 'lambda-every-severity',
+    expect: [
+      'high lambda.url-public aws_lambda_function_url.api',
+      'medium lambda.concurrency-removed aws_lambda_function.api',
+      'low lambda.runtime-downgraded aws_lambda_function.worker',
+      'info lambda.alias-changed aws_lambda_alias.live',
+    ],
+    description:
+      'one pull request with a finding of every severity (for the report formats): public URL, no reserved concurrency, an older runtime for the worker, more memory',
+    mutate: (c) => {
+      c.resource.aws_lambda_function_url.api.authorization_type = 'NONE';
+      delete api(c).reserved_concurrent_executions;
+      c.resource.aws_lambda_function.worker.runtime = 'python3.12';
+      api(c).memory_size = 256; // publishes a new version, so the alias moves (info)
+    },
+    changes: [
+      'aws_lambda_function.api',
+      'aws_lambda_alias.live',
+      'aws_lambda_function_url.api',
+      'aws_lambda_function.worker',
+    ],
+  },
 ];
 
 const worker = (c) => c.resource.aws_lambda_function.worker;
