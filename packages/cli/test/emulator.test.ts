@@ -18,7 +18,7 @@ import {
   PublishVersionCommand,
   UpdateFunctionCodeCommand,
 } from '@aws-sdk/client-lambda';
-import { MOTO_ACCOUNT_ID, type MotoServer, startMotoServer } from '@secure-lambda/testkit';
+import { MOTO_ACCOUNT_ID, type MotoServer, startMotoServer } from '@secure-lambda/moto';
 import { awsPort } from '../src/aws-port';
 import { appSpecFor, prune, release, rollback, status } from '../src/commands';
 import {

@@ -16,7 +16,7 @@ import {
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
-import { type MotoServer, startMotoServer } from '@secure-lambda/testkit';
+import { type MotoServer, startMotoServer } from '@secure-lambda/moto';
 import { awsPort } from '../src/aws-port';
 import { formatStatus, release, status } from '../src/commands';
 import { CliErrorCode } from '../src/errors';

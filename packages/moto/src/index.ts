@@ -15,6 +15,9 @@ export {
   MotoErrorCode,
   type MotoErrorCodeValue,
   MotoNotInstalledError,
+  MotoOptionsError,
+  MotoRequestFailedError,
+  MotoStartFailedError,
 } from './errors';
 export { OutputTail } from './output-tail';
 export {
@@ -28,4 +31,11 @@ export {
   type ProcessExit,
   pickFreePort,
 } from './process';
+export {
+  type MotoCredentials,
+  type MotoServer,
+  type MotoServerOptions,
+  startMotoServer,
+  withMotoServer,
+} from './server';
 export { locateMotoInstall, type MotoInstall } from './venv';

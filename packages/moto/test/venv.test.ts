@@ -6,7 +6,7 @@ import { findRepoRoot, resolveVenvDir } from '../lib/python-env.cjs';
 import { locateMotoInstall, MotoErrorCode, MotoNotInstalledError } from '../src/index';
 
 const REPO_ROOT = findRepoRoot(__dirname) as string;
-const SCRIPT = path.join(REPO_ROOT, 'scripts', 'python-env.mjs');
+const SCRIPT = path.join(__dirname, '..', 'lib', 'setup-python.mjs');
 
 async function withEnv<T>(name: string, value: string | undefined, fn: () => Promise<T>): Promise<T> {
   const saved = process.env[name];
@@ -20,7 +20,7 @@ async function withEnv<T>(name: string, value: string | undefined, fn: () => Pro
   }
 }
 
-describe('where the virtualenv is (one rule for scripts/python-env.mjs and the moto package)', () => {
+describe('where the virtualenv is (one rule for the setup script and the moto package)', () => {
   let scratch: string;
   beforeEach(() => {
     scratch = mkdtempSync(path.join(os.tmpdir(), 'Moto-Venv '));
@@ -73,9 +73,12 @@ describe('where the virtualenv is (one rule for scripts/python-env.mjs and the m
   it('the setup script can load the rule before any build: it imports only the plain-CommonJS subpath', () => {
     const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
     expect(manifest.exports['./python-env'].default).toBe('./lib/python-env.cjs');
-    const imports = [...readFileSync(SCRIPT, 'utf8').matchAll(/from '(@secure-lambda\/[^']+)'/g)].map(
-      (m) => m[1],
-    );
-    expect(imports).toEqual(['@secure-lambda/moto/python-env']);
+    // Everything it imports besides Node's own modules: only the plain-CommonJS rule beside it, no dist/.
+    const imports = [...readFileSync(SCRIPT, 'utf8').matchAll(/from '([^']+)'/g)]
+      .map((m) => m[1])
+      .filter((specifier) => !specifier?.startsWith('node:'));
+    expect(imports).toEqual(['./python-env.cjs']);
+    // The root entry point only loads this package's subpath (scripts/ holds no code of its own).
+    expect(manifest.exports['./setup-python']).toBe('./lib/setup-python.mjs');
   });
 });

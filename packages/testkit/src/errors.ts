@@ -16,9 +16,10 @@ import { KmsExceptions } from './constants';
 export const TestkitErrorCode = {
   /** Thrown as `MotoNotInstalledError` (from `@secure-lambda/moto`), which is not a `TestkitError`. */
   MOTO_NOT_INSTALLED: MotoErrorCode.MOTO_NOT_INSTALLED,
-  MOTO_START_FAILED: 'MOTO_START_FAILED',
-  MOTO_REQUEST_FAILED: 'MOTO_REQUEST_FAILED',
-  INVALID_OPTIONS: 'INVALID_OPTIONS',
+  /** The server harness's errors are `@secure-lambda/moto`'s (re-exported by the index), same codes. */
+  MOTO_START_FAILED: MotoErrorCode.MOTO_START_FAILED,
+  MOTO_REQUEST_FAILED: MotoErrorCode.MOTO_REQUEST_FAILED,
+  INVALID_OPTIONS: MotoErrorCode.INVALID_OPTIONS,
 } as const;
 
 export type TestkitErrorCodeValue = (typeof TestkitErrorCode)[keyof typeof TestkitErrorCode];
@@ -34,29 +35,7 @@ export class TestkitError extends Error {
   }
 }
 
-/** moto_server was found but did not come up: it exited, never answered, or could not be spawned. */
-export class MotoStartFailedError extends TestkitError {
-  /** The last lines the server printed (stderr and stdout), for diagnosis. */
-  readonly outputTail: string;
-
-  constructor(message: string, outputTail: string, options?: ErrorOptions) {
-    super(
-      TestkitErrorCode.MOTO_START_FAILED,
-      outputTail ? `${message}\n--- moto_server output (tail) ---\n${outputTail}` : message,
-      options,
-    );
-    this.outputTail = outputTail;
-  }
-}
-
-/** A control request to a running server (reset) failed, or the server was already stopped. */
-export class MotoRequestFailedError extends TestkitError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(TestkitErrorCode.MOTO_REQUEST_FAILED, message, options);
-  }
-}
-
-/** An option or argument passed to the testkit is invalid; the message names it. */
+/** An option or argument passed to the testkit's KMS double is invalid; the message names it. */
 export class TestkitOptionsError extends TestkitError {
   constructor(message: string, options?: ErrorOptions) {
     super(TestkitErrorCode.INVALID_OPTIONS, message, options);

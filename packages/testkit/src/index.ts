@@ -11,9 +11,17 @@
  */
 export {
   locateMotoInstall,
+  type MotoCredentials,
   type MotoInstall,
   MotoNotInstalledError,
+  MotoOptionsError,
+  MotoRequestFailedError,
+  type MotoServer,
+  type MotoServerOptions,
+  MotoStartFailedError,
   motoServerEnvironment,
+  startMotoServer,
+  withMotoServer,
 } from '@secure-lambda/moto';
 export {
   DataKeySpecBytes,
@@ -29,8 +37,6 @@ export {
 export {
   KmsServiceError,
   type KmsServiceErrorMetadata,
-  MotoRequestFailedError,
-  MotoStartFailedError,
   TestkitError,
   TestkitErrorCode,
   type TestkitErrorCodeValue,
@@ -51,10 +57,3 @@ export {
   type KmsOperation,
   type KmsResponseMetadata,
 } from './kms-double';
-export {
-  type MotoCredentials,
-  type MotoServer,
-  type MotoServerOptions,
-  startMotoServer,
-  withMotoServer,
-} from './moto-server';

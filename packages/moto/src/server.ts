@@ -1,18 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, MotoDefaults } from './constants';
+import { MotoOptionsError, MotoRequestFailedError, MotoStartFailedError } from './errors';
+import { httpRequest } from './http';
 import {
   isPortConflict,
-  locateMotoInstall,
-  MOTO_ACCOUNT_ID,
-  MOTO_CREDENTIALS,
-  MotoDefaults,
-  type MotoInstall,
   MotoProcess,
   motoServerEnvironment,
   type ProcessExit,
   pickFreePort,
-} from '@secure-lambda/moto';
-import { MotoRequestFailedError, MotoStartFailedError, TestkitOptionsError } from './errors';
-import { httpRequest } from './private/http';
+} from './process';
+import { locateMotoInstall, type MotoInstall } from './venv';
 
 export interface MotoServerOptions {
   /**
@@ -190,12 +187,12 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
   const region = options.region ?? MotoDefaults.REGION;
   const startTimeoutMs = options.startTimeoutMs ?? MotoDefaults.START_TIMEOUT_MS;
   if (!Number.isFinite(startTimeoutMs) || startTimeoutMs <= 0) {
-    throw new TestkitOptionsError(
+    throw new MotoOptionsError(
       `startTimeoutMs must be a positive number of milliseconds, got ${startTimeoutMs}.`,
     );
   }
   if (region.trim() === '') {
-    throw new TestkitOptionsError('region must not be empty; omit it to use us-east-1.');
+    throw new MotoOptionsError('region must not be empty; omit it to use us-east-1.');
   }
   const install = await locateMotoInstall(options.venvDir);
   const deadline = Date.now() + startTimeoutMs;

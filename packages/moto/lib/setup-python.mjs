@@ -27,14 +27,19 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSyn
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { PythonEnv, resolveVenvDir, venvExecutable } from '@secure-lambda/moto/python-env';
+import { findRepoRoot, PythonEnv, resolveVenvDir, venvExecutable } from './python-env.cjs';
 
 /** The pinned set in requirements.txt is resolved on 3.11; several pins (networkx, regex, ...) need it. */
 const MIN_PYTHON = Object.freeze({ major: 3, minor: 11 });
 const STAMP_FILE = '.secure-lambda-stamp.json';
 const STAMP_FORMAT = 1;
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// The repository whose requirements.txt this package serves (the package lives inside it).
+const repoRoot = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
+if (repoRoot === undefined) {
+  console.error('python-env: no requirements.txt above this package: run it from a secure-lambda checkout.');
+  process.exit(2);
+}
 const requirementsPath = path.join(repoRoot, PythonEnv.REQUIREMENTS_FILE);
 
 /** The command line: no options but --help; the usage text is generated from this table. */
