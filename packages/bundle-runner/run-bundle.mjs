@@ -2,7 +2,7 @@
 // Runs a built handler zip the way the Lambda runtime does, for the bundle tests: extracts the zip to a
 // temporary directory, requires index.js, calls `handler(event, context)` once, and prints one JSON line
 // { ok, result | error, maxRssKiB, loadMs } on stdout. The event comes as JSON on stdin.
-//   node scripts/run-bundle.mjs <zip> [handlerName]
+//   node packages/bundle-runner/run-bundle.mjs <zip> [handlerName]   (resolve it as @secure-lambda/bundle-runner/run-bundle.mjs)
 // The environment (AWS endpoint, credentials, app settings) is the caller's. Deadline tests set
 // SECURE_LAMBDA_REMAINING_MS (default 300000) and SECURE_LAMBDA_REMAINING_MS_STEP (default 0): the
 // context's remaining time starts there and drops by the step on every call, so the deadline falls at
@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { unzipFiles } from './deterministic-zip.mjs';
+import { unzipFiles } from '@secure-lambda/deterministic-zip';
 
 const [zipPath, handlerName = 'handler'] = process.argv.slice(2);
 const dir = mkdtempSync(path.join(tmpdir(), 'lambda-task-'));

@@ -5,7 +5,7 @@
  *   node variant-bundle.mjs <in.zip> <out.zip> <marker text>
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { unzipFiles, zipFiles } from '../../scripts/deterministic-zip.mjs';
+import { unzipFiles, zipFiles } from '@secure-lambda/deterministic-zip';
 
 const [input, output, marker] = process.argv.slice(2);
 if (!input || !output || !marker) {

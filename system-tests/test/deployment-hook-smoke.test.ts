@@ -8,7 +8,7 @@ import path from 'node:path';
 import { smokeTests } from '@secure-lambda/stacks/platform-stack';
 import { repoRoot } from '../src/synth';
 
-const RUNNER = path.join(repoRoot, 'scripts', 'run-bundle.mjs');
+const RUNNER = require.resolve('@secure-lambda/bundle-runner/run-bundle.mjs');
 const PREFIX = 'secure-lambda-prod';
 const ENV = {
   KEY_ARN: 'arn:aws:kms:eu-west-1:222222222222:key/00000000-0000-0000-0000-000000000000',

@@ -3,7 +3,7 @@
  * STS API: two moto servers on 127.0.0.1 (KMS; STS with signature checking on), reached over HTTP by the
  * bundle. Requests are signed by the real client (`@secure-lambda/crypto-api-client`); the test turns each
  * signed request into the Function URL event Lambda would deliver. Each invocation is a fresh Node process
- * (scripts/run-bundle.mjs), so module-scope setup and cold-start cost are exercised too.
+ * (@secure-lambda/bundle-runner), so module-scope setup and cold-start cost are exercised too.
  */
 import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
@@ -19,7 +19,7 @@ import { type Persona, type StsPersonas, startStsWithPersonas } from './support/
 const APP_DIR = path.resolve(__dirname, '..');
 const REPO_ROOT = path.resolve(APP_DIR, '..', '..');
 const ZIP = path.join(APP_DIR, 'dist', 'crypto-api.zip');
-const RUNNER = path.join(REPO_ROOT, 'scripts', 'run-bundle.mjs');
+const RUNNER = require.resolve('@secure-lambda/bundle-runner/run-bundle.mjs');
 const RESULT_MARKER = '@@RESULT@@';
 
 interface HandlerResponse {
@@ -119,7 +119,7 @@ function expectError(run: Run, status: number, code: string): HandlerResponse {
   return response;
 }
 
-/** The function ARN scripts/run-bundle.mjs puts in the Lambda context: the proofs' audience. */
+/** The function ARN @secure-lambda/bundle-runner puts in the Lambda context: the proofs' audience. */
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:bundle-test:live';
 const URL_ID = 'abcdefghijklmnopqrstuvwxyz012345';
 

@@ -1,5 +1,5 @@
 /**
- * The built zip, run the way Lambda runs it (scripts/run-bundle.mjs), with its real SDK clients pointed
+ * The built zip, run the way Lambda runs it (@secure-lambda/bundle-runner), with its real SDK clients pointed
  * (AWS_ENDPOINT_URL) at a small local HTTP fake of the three AWS calls: moto implements neither Invoke
  * without Docker nor PutLifecycleEventHookExecutionStatus. What is checked is the wire: the requests the
  * bundle sends and how it reads the answers.
@@ -11,7 +11,7 @@ import path from 'node:path';
 
 const APP_DIR = path.resolve(__dirname, '..');
 const ZIP = path.join(APP_DIR, 'dist', 'deployment-hook.zip');
-const RUNNER = path.join(APP_DIR, '..', '..', 'scripts', 'run-bundle.mjs');
+const RUNNER = require.resolve('@secure-lambda/bundle-runner/run-bundle.mjs');
 
 interface Seen {
   target?: string;

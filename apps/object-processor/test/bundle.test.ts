@@ -22,13 +22,13 @@ import { FailureReason, ProcessorDefaults } from '../src/constants';
 import { encodeKeyLikeS3, s3Event, s3Record } from './support/doubles';
 
 /**
- * The built zip, run the way Lambda runs it (scripts/run-bundle.mjs: unzip, require, call `handler`) in a
+ * The built zip, run the way Lambda runs it (@secure-lambda/bundle-runner: unzip, require, call `handler`) in a
  * child process, against a moto server reached over HTTP by the real SDK: what is tested is what ships.
  */
 const APP_DIR = path.resolve(__dirname, '..');
 const REPO_DIR = path.resolve(APP_DIR, '..', '..');
 const ZIP = path.join(APP_DIR, 'dist', 'object-processor.zip');
-const RUNNER = path.join(REPO_DIR, 'scripts', 'run-bundle.mjs');
+const RUNNER = require.resolve('@secure-lambda/bundle-runner/run-bundle.mjs');
 const RESULT_MARKER = '@@RESULT@@';
 const LIVE_MARKER = '@@LIVE_ARRAY_BUFFERS_PEAK_KIB@@';
 const PROBE = path.join(__dirname, 'support', 'live-buffers-probe.cjs');
@@ -420,7 +420,7 @@ describe('[TM-AVAIL-01] the bundled handler on huge objects, against moto', () =
     const written = await s3.send(new PutObjectCommand({ Bucket: INPUT, Key: key, Body: body }));
     const margin = ProcessorDefaults.DEADLINE_MARGIN_MS;
     /*
-     * The context's clock drops per call, not per millisecond (scripts/run-bundle.mjs): 3 x margin when the
+     * The context's clock drops per call, not per millisecond (@secure-lambda/bundle-runner): 3 x margin when the
      * record starts, then one call per 5 MiB part of ciphertext; the second part boundary is the first below
      * the margin. By then more than a part has been handed to the upload, so the multipart upload exists.
      */

@@ -57,7 +57,7 @@ export interface SmokeCheck {
   readonly detail: string;
 }
 
-const RUNNER = path.join(REPO_ROOT, 'scripts', 'run-bundle.mjs');
+const RUNNER = require.resolve('@secure-lambda/bundle-runner/run-bundle.mjs');
 const RESULT_MARKER = '@@RESULT@@';
 
 function stateOf(
@@ -85,7 +85,7 @@ function canonical(value: unknown): string {
 }
 
 /**
- * Runs a handler zip the way Lambda does (scripts/run-bundle.mjs) with the function's deployed environment
+ * Runs a handler zip the way Lambda does (@secure-lambda/bundle-runner) with the function's deployed environment
  * variables, pointed at the emulator. Returns the handler's result; the function's own log lines are
  * kept only for an error message.
  */
@@ -244,7 +244,7 @@ async function objectRoundTrip(context: SmokeContext): Promise<SmokeCheck> {
 }
 
 /**
- * The function ARN scripts/run-bundle.mjs (which plays Lambda here) puts in the Lambda context: the
+ * The function ARN @secure-lambda/bundle-runner (which plays Lambda here) puts in the Lambda context: the
  * audience the crypto API checks, so the audience every proof below names.
  */
 function runnerFunctionArn(region: string): string {
