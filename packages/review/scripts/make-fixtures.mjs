@@ -11,7 +11,7 @@
  *
  * How (cases are in cases/<area>.mjs, listed by fixture-cases.mjs):
  *   1. For each group, its baseline configuration is applied with terraform 1.11.4 and the AWS provider
- *      5.100.0 (from the offline mirror, via scripts/terraform-config.mjs) to a moto server on 127.0.0.1
+ *      5.100.0 (from the offline mirror, via @secure-lambda/terraform/config) to a moto server on 127.0.0.1
  *      (@secure-lambda/testkit). That gives a real state, as the provider records it.
  *   2. Where the emulator cannot do something (the emulator gaps of packages/local-aws), a listed, explained patch writes
  *      the attribute into that state (and configuration).
@@ -40,7 +40,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { zipFiles } from '@secure-lambda/deterministic-zip';
 import { ACCOUNT, clone, GROUPS, REGION } from './fixture-cases.mjs';
 
@@ -420,9 +420,9 @@ export async function makeFixtures(options = {}) {
       )
       .map((fixture) => ({ group, fixture })),
   );
-  const { prepareTerraform } = await import(
-    pathToFileURL(path.join(repoRoot, 'scripts', 'terraform-config.mjs')).href
-  );
+  // By package name, not a path into scripts/. Not a declared dependency: @secure-lambda/terraform depends on
+  // this package (its plan command runs the review), so declaring it here would make a cycle.
+  const { prepareTerraform } = await import('@secure-lambda/terraform/config');
   const { env } = prepareTerraform();
   const version = await run('terraform', ['version', '-json'], { cwd: packageDir, env });
   const terraformVersion = JSON.parse(version.stdout).terraform_version;
