@@ -4,7 +4,7 @@
  * test kit at run time; the contracts depend on nothing; and no workspace imports another's files by path.
  * Anyone can run the same check by hand: `npm ls --all --workspaces --omit=dev`.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -114,5 +114,81 @@ describe('imports between workspaces', () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('what workspaces may reach', () => {
+  const workspaceDirs = ['packages', 'apps']
+    .flatMap((parent) =>
+      readdirSync(path.join(repoRoot, parent), { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => path.join(repoRoot, parent, entry.name)),
+    )
+    .concat([path.join(repoRoot, 'stacks'), path.join(repoRoot, 'system-tests')]);
+  /** A path into the repository's root scripts/ folder, built from the root or by climbing to it. */
+  const ROOT_SCRIPT = [
+    /(?:repoRoot|REPO_ROOT|REPO_DIR)\s*,\s*'scripts'/,
+    /'\.\.',\s*'\.\.',\s*'scripts'/,
+    /['"`](?:\.\.\/){2,}scripts\//,
+  ];
+
+  /**
+   * Files that may name the root scripts/ folder, each with why: they test the repository as a checkout, not
+   * import code from it.
+   */
+  const ALLOWED: Readonly<Record<string, string>> = {
+    'system-tests/test/bundle-reproducibility.test.ts':
+      'runs the build step the apps run (their `bundle` script) in two checkouts and compares the zips',
+    'system-tests/test/dependency-rules.test.ts': 'this rule: its planted examples',
+  };
+
+  function sources(dir: string): string[] {
+    const out: string[] = [];
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (['node_modules', 'dist', 'fixtures', '.stryker-tmp'].includes(entry.name)) continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) out.push(...sources(full));
+      else if (/\.(?:c|m)?(?:t|j)s$/.test(entry.name)) out.push(full);
+    }
+    return out;
+  }
+
+  test('no workspace reaches into the root scripts/ folder by path: the code lives in a package', () => {
+    const offenders = workspaceDirs.flatMap((dir) =>
+      sources(dir)
+        .filter((file) => !(path.relative(repoRoot, file) in ALLOWED))
+        .flatMap((file) =>
+          readFileSync(file, 'utf8')
+            .split('\n')
+            .map((line, index) => ({ line, index }))
+            .filter(({ line }) => ROOT_SCRIPT.some((pattern) => pattern.test(line)))
+            .map(({ index }) => `${path.relative(repoRoot, file)}:${index + 1}`),
+        ),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  test('the check finds the shapes it forbids', () => {
+    const planted = [
+      "const RUNNER = path.join(REPO_ROOT, 'scripts', 'run-bundle.mjs');",
+      "path.join(APP_DIR, '..', '..', 'scripts', 'run-bundle.mjs')",
+      "import x from '../../scripts/terraform-config.mjs';",
+    ];
+    for (const line of planted) expect(ROOT_SCRIPT.some((pattern) => pattern.test(line))).toBe(true);
+    expect(ROOT_SCRIPT.some((p) => p.test("path.join(PACKAGE_DIR, 'scripts', 'make-fixtures.mjs')"))).toBe(
+      false,
+    );
+  });
+
+  test('@secure-lambda/cli declares no deployer, framework or test kit, not even for its tests', () => {
+    const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'packages', 'cli', 'package.json'), 'utf8'));
+    const declared = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies });
+    const forbidden = [
+      '@secure-lambda/testkit',
+      '@secure-lambda/local-aws',
+      '@secure-lambda/stacks',
+      'cdktf',
+    ];
+    expect(declared.filter((name) => forbidden.includes(name) || name.startsWith('@cdktf/'))).toEqual([]);
   });
 });
