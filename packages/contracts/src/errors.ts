@@ -14,6 +14,8 @@ export const ContractsErrorCode = {
   PLAN_CHANGES_INVALID: 'PLAN_CHANGES_INVALID',
   /** A Function URL event asked for with a URL that is not a Function URL. */
   FUNCTION_URL_EVENT_INVALID: 'FUNCTION_URL_EVENT_INVALID',
+  /** A function declaration (`apps/<name>/function.ts`) is not what the platform accepts. */
+  FUNCTION_DECLARATION_INVALID: 'FUNCTION_DECLARATION_INVALID',
 } as const;
 
 export type ContractsErrorCodeValue = (typeof ContractsErrorCode)[keyof typeof ContractsErrorCode];

@@ -2,7 +2,7 @@
  * `@secure-lambda/contracts`: the documents and names secure-lambda's packages share, with their versions
  * and strict readers. No dependencies: every package may import it, and it imports none of them.
  * Subpaths (`/release-manifest`, `/stack-outputs`, `/local`, `/plan-changes`, `/function-url-event`,
- * `/smoke-events`, `/errors`) load one part each.
+ * `/smoke-events`, `/functions`, `/errors`) load one part each.
  */
 export {
   ContractVersions,
@@ -28,6 +28,19 @@ export {
   functionUrlTime,
   type IamCaller,
 } from './function-url-event';
+export {
+  checkFunctionSet,
+  defineFunction,
+  type FunctionDeclaration,
+  FunctionDeclarationError,
+  type FunctionGrant,
+  type FunctionTrigger,
+  GENERATED_TRIGGER_TYPES,
+  type GeneratedTriggerType,
+  PLATFORM_BUCKETS,
+  parseFunctionDeclaration,
+  TRIGGER_TYPES,
+} from './functions';
 export {
   DEFAULT_LOCAL_DIR,
   type EmulatorRecord,
