@@ -2,7 +2,7 @@
  * `@secure-lambda/contracts`: the documents and names secure-lambda's packages share, with their versions
  * and strict readers. No dependencies: every package may import it, and it imports none of them.
  * Subpaths (`/release-manifest`, `/stack-outputs`, `/local`, `/plan-changes`, `/function-url-event`,
- * `/smoke-events`, `/functions`, `/errors`) load one part each.
+ * `/smoke-events`, `/functions`, `/runtime`, `/errors`) load one part each.
  */
 export {
   ContractVersions,
@@ -64,6 +64,17 @@ export {
   type ReleaseTarget,
   type Strategy,
 } from './release-manifest';
+export {
+  DEPRECATION_WARNING_DAYS,
+  daysUntil,
+  LAMBDA_RUNTIME,
+  NODE_RUNTIMES,
+  nodeMajorOf,
+  type RuntimeLifecycle,
+  type RuntimeStatus,
+  runtimeLifecycle,
+  runtimeStatus,
+} from './runtime';
 export {
   CRYPTO_API_SMOKE_TEST,
   OBJECT_PROCESSOR_SMOKE_TEST,
