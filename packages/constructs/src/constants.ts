@@ -1,10 +1,13 @@
+import { LAMBDA_RUNTIME } from '@secure-lambda/contracts/runtime';
+
 /** Secure defaults shared by the constructs. Each construct documents them with `@default`. */
 export const Defaults = {
   /** KMS keys wait the longest window before deletion, so a mistaken destroy can be cancelled. */
   KEY_DELETION_WINDOW_DAYS: 30,
   /** Finite retention (CDK and terraform-aws-lambda default to forever). */
   LOG_RETENTION_DAYS: 365,
-  LAMBDA_RUNTIME: 'nodejs22.x',
+  /** The platform's one runtime setting, with its deprecation dates beside it (`@secure-lambda/contracts/runtime`). */
+  LAMBDA_RUNTIME,
   LAMBDA_ARCHITECTURE: 'arm64',
   LAMBDA_MEMORY_MB: 256,
   LAMBDA_TIMEOUT_SECONDS: 30,
