@@ -5,19 +5,13 @@ import {
   EncryptionKey,
   PrivateNetwork,
   SecureBucket,
-  SecureFunction,
-  type SecureFunctionProps,
+  type SecureFunction,
 } from '@secure-lambda/constructs';
 import { RELEASE_MANIFEST_FORMAT } from '@secure-lambda/contracts';
+import type { FunctionDeclaration } from '@secure-lambda/contracts/functions';
 import type { ReleaseOutput } from '@secure-lambda/contracts/release-manifest';
-import { SMOKE_TESTS, type SmokeTest } from '@secure-lambda/contracts/smoke-events';
-import {
-  aliasArnOutput,
-  functionNameOutput,
-  STACK_APPS,
-  type StackApp,
-  StackOutput,
-} from '@secure-lambda/contracts/stack-outputs';
+import type { SmokeTest } from '@secure-lambda/contracts/smoke-events';
+import { StackOutput } from '@secure-lambda/contracts/stack-outputs';
 import {
   Annotations,
   Fn,
@@ -32,6 +26,7 @@ import {
 import type { Construct } from 'constructs';
 import { resolveBundle } from './bundles';
 import { checkAlarmDelivery, type EnvironmentConfig } from './config';
+import { type DeclaredFunction, discoverFunctions } from './declarations';
 import {
   EMULATED_SERVICES,
   EMULATOR_ENDPOINT_VARIABLE,
@@ -40,6 +35,7 @@ import {
   type EmulatorTarget,
 } from './emulator';
 import { DIRECT_INVOKE_GUARDRAIL_OUTPUT, directInvokeGuardrailFor } from './guardrails';
+import { buildPlatformFunctions, smokeTests as declaredSmokeTests } from './platform-functions';
 
 /** Hex SHA-256 of an environment value, as `secure-lambda` hashes what Lambda reports. */
 function valueHash(value: string): string {
@@ -150,16 +146,19 @@ export function releaseManifest(env: EnvironmentConfig, functions: readonly Secu
 }
 
 /**
- * What the deployment hook sends each function's new version, keyed by function name: each app's smoke
- * test from the contracts (an S3 event with no records for the object processor; for the crypto API a
+ * What the deployment hook sends each function's new version, keyed by function name: each declared
+ * function's smoke test (an S3 event with no records for the object processor; for the crypto API a
  * Function URL request with no identity proof, which it must refuse with 403).
  */
-export function smokeTests(prefix: string): Record<string, SmokeTest> {
-  return Object.fromEntries(STACK_APPS.map((app) => [`${prefix}-${app}`, SMOKE_TESTS[app]]));
+export function smokeTests(
+  prefix: string,
+  declarations: readonly FunctionDeclaration[] = discoverFunctions().map((f) => f.declaration),
+): Record<string, SmokeTest> {
+  return declaredSmokeTests(
+    prefix,
+    declarations.filter((d) => d.trigger.type !== 'deployment-hook'),
+  );
 }
-
-/** Bundles ship their source maps; this makes stack traces point at the TypeScript sources. */
-const SOURCE_MAPS = '--enable-source-maps';
 
 /**
  * One environment of the platform: a key, a private network, the input/output buckets and the
@@ -177,7 +176,14 @@ export class PlatformStack extends TerraformStack {
   /** The pre-traffic hook of canary and linear releases; undefined with all-at-once. */
   readonly deploymentHook: SecureFunction | undefined;
 
-  constructor(scope: Construct, id: string, env: EnvironmentConfig, emulator?: EmulatorTarget) {
+  constructor(
+    scope: Construct,
+    id: string,
+    env: EnvironmentConfig,
+    emulator?: EmulatorTarget,
+    /** @default every declaration under apps/ (discoverFunctions) */
+    declared?: readonly DeclaredFunction[],
+  ) {
     super(scope, id);
     const prefix = `secure-lambda-${env.name}`;
     const omitted = new Set<EmulatorGapId>(
@@ -266,109 +272,66 @@ export class PlatformStack extends TerraformStack {
       }
       return bundle.path;
     };
-    const common = (app: string): SecureFunctionProps => ({
-      functionName: `${prefix}-${app}`,
-      bundlePath: bundleFor(app),
-      key,
-      network,
-      logRetentionDays: env.logRetentionDays,
-      alarms: env.alarms,
-      ...(env.permissionsBoundaryArn ? { permissionsBoundaryArn: env.permissionsBoundaryArn } : {}),
-      ...(env.alarmDelivery?.topicArn
-        ? { alarmTopicArn: env.alarmDelivery.topicArn }
-        : {
-            alarmDelivery: {
-              emails: env.alarmDelivery?.emails ?? [],
-              httpsEndpoints: env.alarmDelivery?.httpsEndpoints ?? [],
-            },
-          }),
-      deployment: env.deployment,
-      ...(codeSigning ? { codeSigning } : {}),
-      ...(env.reservedConcurrency === undefined ? {} : { reservedConcurrency: env.reservedConcurrency }),
-      ...where,
-    });
 
-    // With canary or linear releases, one hook checks each new version before any traffic reaches it.
-    const hook =
-      env.deployment.type === 'all-at-once'
-        ? undefined
-        : new SecureFunction(this, 'deployment-hook', {
-            ...common('deployment-hook'),
-            // The hook itself cannot be released through a deployment it would have to approve.
-            deployment: { type: 'all-at-once' },
-            description: 'CodeDeploy BeforeAllowTraffic hook: smoke-tests the version being released.',
-            environment: { SMOKE_TESTS: JSON.stringify(smokeTests(prefix)), NODE_OPTIONS: SOURCE_MAPS },
-            timeout: 60,
-          });
-    const hooks = hook ? { deploymentHooks: { preTraffic: hook } } : {};
-
-    const processor = new SecureFunction(this, 'object-processor', {
-      ...common('object-processor'),
-      ...hooks,
-      description: 'Envelope-encrypts new objects of the input bucket into the output bucket.',
-      environment: {
-        INPUT_BUCKET: input.bucketName,
-        OUTPUT_BUCKET: output.bucketName,
-        KEY_ARN: key.keyArn,
-        NODE_OPTIONS: SOURCE_MAPS,
+    // Every function declared in apps/<name>/function.ts, built the same way: nothing here names one.
+    const { functions, hook } = buildPlatformFunctions(
+      this,
+      {
+        prefix,
+        env,
+        key,
+        network,
+        buckets: { input, output },
+        ...(codeSigning ? { codeSigning } : {}),
+        bundleFor,
       },
-      timeout: 300,
-      memorySize: 512,
-    });
-    input.grantRead(processor);
-    output.grantWrite(processor);
-    // HeadObject on the output (idempotency: skip a source version already written) needs read, and
-    // ListBucket so that a missing object is a 404 rather than a 403.
-    output.grantRead(processor);
-    input.notifyOnObjectCreated(processor);
-    key.grantEncrypt(processor, { encryptionContext: { app: 'object-processor' } });
+      declared ?? discoverFunctions(),
+    );
     for (const reader of env.dataAccess?.outputReaders ?? []) {
-      key.grantToPrincipal(reader, 'decrypt', { encryptionContext: { app: 'object-processor' } });
+      // Readers decrypt what the functions that write the output bucket encrypted, under their contexts.
+      for (const { declaration } of functions) {
+        const writesOutput = declaration.grants?.some(
+          (g) => g.type === 'bucket' && g.bucket === 'output' && g.access !== 'read',
+        );
+        if (!writesOutput) continue;
+        for (const grant of declaration.grants ?? []) {
+          if (grant.type === 'data-key' && grant.use !== 'decrypt') {
+            key.grantToPrincipal(reader, 'decrypt', { encryptionContext: grant.encryptionContext });
+          }
+        }
+      }
       key.grantToPrincipal(reader, 'decrypt', {
         viaService: 's3',
         encryptionContext: { 'aws:s3:arn': `arn:aws:s3:::${output.bucketName}` },
       });
     }
 
-    const cryptoApi = new SecureFunction(this, 'crypto-api', {
-      ...common('crypto-api'),
-      ...hooks,
-      description: 'Encrypts and decrypts payloads for the caller, as STS identifies it.',
-      environment: { KEY_ARN: key.keyArn, NODE_OPTIONS: SOURCE_MAPS },
-    });
-    const url = cryptoApi.addFunctionUrl();
-    // Callers prove who they are with a GetCallerIdentity request the function sends to STS itself,
-    // through the VPC's STS interface endpoint (private DNS for sts.<region>.amazonaws.com).
-    cryptoApi.useService('sts');
-    // Attach to the roles, users or Identity Center permission sets that may call the API: the URL, and
-    // lambda:InvokeFunction only via the URL (never a direct invoke with an event of the caller's making).
-    const callers = cryptoApi.invokeUrlPolicy(`${prefix}-crypto-api-callers`);
-    key.grantEncryptDecrypt(cryptoApi, { encryptionContext: { app: 'crypto-api' } });
-
-    this.functions = [processor, cryptoApi];
+    this.functions = functions.map((f) => f.fn);
     this.deploymentHook = hook;
-    const byApp: Readonly<Record<StackApp, SecureFunction>> = {
-      'object-processor': processor,
-      'crypto-api': cryptoApi,
-    };
-    for (const app of STACK_APPS) {
-      new TerraformOutput(this, functionNameOutput(app), { value: byApp[app].function.functionName });
-      new TerraformOutput(this, aliasArnOutput(app), { value: byApp[app].alias.aliasArn });
+    for (const { declaration, fn, url, callersPolicy } of functions) {
+      const name = declaration.name;
+      new TerraformOutput(this, `${name}-function-name`, { value: fn.function.functionName });
+      new TerraformOutput(this, `${name}-alias-arn`, { value: fn.alias.aliasArn });
+      if (url) new TerraformOutput(this, `${name}-url`, { value: url.functionUrl });
+      // The client's `functionArn`: the audience every identity proof must name.
+      if (url) new TerraformOutput(this, `${name}-function-arn`, { value: fn.function.arn });
+      if (callersPolicy)
+        new TerraformOutput(this, `${name}-callers-policy-arn`, { value: callersPolicy.arn });
     }
     new TerraformOutput(this, StackOutput.RELEASE, {
       description: 'What `secure-lambda release|rollback|status|prune` needs to know about each function.',
       value: releaseManifest(env, this.functions),
     });
-    new TerraformOutput(this, StackOutput.CRYPTO_API_URL, { value: url.functionUrl });
-    // The client's `functionArn`: the audience every identity proof must name.
-    new TerraformOutput(this, StackOutput.CRYPTO_API_FUNCTION_ARN, { value: cryptoApi.function.arn });
-    new TerraformOutput(this, StackOutput.CRYPTO_API_CALLERS_POLICY_ARN, { value: callers.arn });
     new TerraformOutput(this, StackOutput.KEY_ARN, { value: key.keyArn });
     new TerraformOutput(this, DIRECT_INVOKE_GUARDRAIL_OUTPUT, {
       description:
         'SCP and permissions boundary that deny direct invokes of URL-fronted functions (docs/guardrails/<stack>.json).',
       value: JSON.stringify(
-        directInvokeGuardrailFor(env, prefix, { urlFronted: [cryptoApi], others: [processor], exempt: hook }),
+        directInvokeGuardrailFor(env, prefix, {
+          urlFronted: functions.filter((f) => f.url).map((f) => f.fn),
+          others: functions.filter((f) => !f.url).map((f) => f.fn),
+          exempt: hook,
+        }),
       ),
     });
     new TerraformOutput(this, StackOutput.ALARM_DELIVERY, {

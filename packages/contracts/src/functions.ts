@@ -134,7 +134,7 @@ export type FunctionGrant = BucketGrant | DataKeyGrant | QueueGrant | SecretGran
 export type FunctionDeploymentOverride =
   | { readonly type: 'all-at-once' }
   | { readonly type: 'canary'; readonly percent: number; readonly minutes: number }
-  | { readonly type: 'linear'; readonly percent: number; readonly everyMinutes: number };
+  | { readonly type: 'linear'; readonly percent: number; readonly minutes: number };
 
 /** Alarm thresholds overriding the environment's. */
 export interface FunctionAlarmsOverride {
@@ -474,11 +474,11 @@ function parseDeployment(c: Checker, value: unknown): FunctionDeploymentOverride
       minutes: c.integer('deployment.minutes', d.minutes, 1, 2880),
     };
   }
-  const d = c.object('deployment', value, ['type', 'percent', 'everyMinutes']);
+  const d = c.object('deployment', value, ['type', 'percent', 'minutes']);
   return {
     type,
     percent: c.integer('deployment.percent', d.percent, 1, 99),
-    everyMinutes: c.integer('deployment.everyMinutes', d.everyMinutes, 1, 2880),
+    minutes: c.integer('deployment.minutes', d.minutes, 1, 2880),
   };
 }
 
