@@ -241,7 +241,7 @@ export interface CliIo {
   /** Whether stdout is a terminal (colors). */
   readonly isTty: boolean;
   readonly env: NodeJS.ProcessEnv;
-  /** Today, for accepted-risk expiry. @default () => new Date() */
+  /** Today, for accepted-risk expiry and deprecated runtimes. @default () => new Date() */
   readonly now?: () => Date;
 }
 
@@ -264,7 +264,7 @@ export function run(argv: readonly string[], io: CliIo): number {
     const risks = loadAcceptedRisks(acceptedFile, { now, optional: options.accepted === undefined });
     const { plans, skipped } = readPlans(collectPlanFiles(options.paths));
     for (const note of skipped) io.stderr(`secure-lambda-review: skipped ${escapeUnsafe(note)}\n`);
-    const report = applyAcceptedRisks(reviewPlans(plans, { failOn: options.failOn, skipped }), risks, {
+    const report = applyAcceptedRisks(reviewPlans(plans, { failOn: options.failOn, skipped, now }), risks, {
       now,
     });
     for (const line of acceptedRiskNotices(report, acceptedFile)) io.stderr(`${escapeUnsafe(line)}\n`);

@@ -1,4 +1,5 @@
 /** Fixed values and small reference tables of the reviewer. Each table says where its content comes from. */
+import { NODE_RUNTIMES } from '@secure-lambda/contracts/runtime';
 
 /** Severities, most severe first. */
 export const SEVERITIES = ['high', 'medium', 'low', 'info'] as const;
@@ -143,42 +144,55 @@ export const ADMIN_LIKE_NAME_PATTERNS = [
 ] as const;
 
 /**
- * Lambda runtimes AWS has deprecated (no security patches; creating functions is blocked later), as of
- * AWS's Lambda runtime deprecation policy in 2025/2026. `nodejs22.x` is the current Node.js runtime
- * of this platform (`SecureFunction`'s runtime); `nodejs20.x` reached end of support in April 2026. Update the table when
- * AWS announces the next dates. A runtime not listed here is treated as supported.
+ * The day AWS deprecates each Lambda runtime (no security patches from then on; creating and then updating
+ * functions is blocked later), `YYYY-MM-DD` UTC. The Node.js rows come from the platform's runtime table
+ * (`NODE_RUNTIMES` of `@secure-lambda/contracts/runtime`, which also holds the block dates); the others are
+ * AWS's dates for the runtimes the review has to recognise in any plan, from AWS's "Lambda runtimes" page.
+ * A runtime is deprecated on and after its day, so the same plan is judged by the day it is reviewed on.
+ * A runtime not listed here is treated as supported. Update a row when AWS announces other dates.
  */
-export const DEPRECATED_LAMBDA_RUNTIMES = [
-  'nodejs',
-  'nodejs4.3',
-  'nodejs4.3-edge',
-  'nodejs6.10',
-  'nodejs8.10',
-  'nodejs10.x',
-  'nodejs12.x',
-  'nodejs14.x',
-  'nodejs16.x',
-  'nodejs18.x',
-  'nodejs20.x',
-  'python2.7',
-  'python3.6',
-  'python3.7',
-  'python3.8',
-  'python3.9',
-  'java8',
-  'go1.x',
-  'provided',
-  'ruby2.5',
-  'ruby2.7',
-  'ruby3.2',
-  'dotnetcore1.0',
-  'dotnetcore2.0',
-  'dotnetcore2.1',
-  'dotnetcore3.1',
-  'dotnet5.0',
-  'dotnet6',
-  'dotnet7',
-] as const;
+export const LAMBDA_RUNTIME_DEPRECATIONS: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(NODE_RUNTIMES.map((row) => [row.runtime, row.deprecation])),
+  'nodejs16.x': '2024-06-12',
+  'nodejs14.x': '2023-12-04',
+  'nodejs12.x': '2023-03-31',
+  'nodejs10.x': '2021-07-30',
+  'nodejs8.10': '2020-03-06',
+  'nodejs6.10': '2019-08-12',
+  'nodejs4.3': '2020-03-05',
+  'nodejs4.3-edge': '2020-03-05',
+  nodejs: '2016-10-31',
+  'python3.13': '2029-06-30',
+  'python3.12': '2028-10-31',
+  'python3.11': '2026-06-30',
+  'python3.10': '2026-06-30',
+  'python3.9': '2025-12-15',
+  'python3.8': '2024-10-14',
+  'python3.7': '2023-12-04',
+  'python3.6': '2022-07-18',
+  'python2.7': '2021-07-15',
+  java21: '2029-06-30',
+  java17: '2026-06-30',
+  java11: '2026-06-30',
+  'java8.al2': '2026-06-30',
+  java8: '2024-01-08',
+  dotnet8: '2026-11-10',
+  dotnet7: '2024-05-14',
+  dotnet6: '2024-11-12',
+  'dotnet5.0': '2022-05-10',
+  'dotnetcore3.1': '2023-04-03',
+  'dotnetcore2.1': '2022-01-05',
+  'dotnetcore2.0': '2019-05-30',
+  'dotnetcore1.0': '2019-07-27',
+  'ruby3.3': '2027-03-31',
+  'ruby3.2': '2026-03-31',
+  'ruby2.7': '2023-11-27',
+  'ruby2.5': '2021-07-30',
+  'provided.al2023': '2029-06-30',
+  'provided.al2': '2026-06-30',
+  provided: '2024-01-08',
+  'go1.x': '2024-01-08',
+};
 
 /** Resource types whose destruction loses data (keys and log groups have rules of their own). */
 export const STATEFUL_RESOURCE_TYPES = [

@@ -60,9 +60,13 @@ export class ReviewContext {
   private readonly unknowns = new Map<string, { rc: ResourceChange; items: UnknownItem[] }>();
   private account: string | null | undefined;
 
+  /**
+   * @param now the day of the review: rules that depend on dates (deprecated runtimes) judge by it.
+   */
   constructor(
     readonly plan: Plan,
     readonly stack: string,
+    readonly now: Date = new Date(),
   ) {
     for (const rc of plan.resourceChanges) {
       this.byAddress.set(rc.address, rc);

@@ -20,11 +20,11 @@ export {
 } from './accepted-risks';
 export {
   ADMIN_LIKE_MANAGED_POLICIES,
-  DEPRECATED_LAMBDA_RUNTIMES,
   Defaults,
   ExitCode,
   FAIL_ON_VALUES,
   type FailOn,
+  LAMBDA_RUNTIME_DEPRECATIONS,
   OUTPUT_FORMATS,
   type OutputFormat,
   PRIVILEGE_ESCALATION_ACTIONS,
@@ -87,6 +87,7 @@ export {
   type ChangeCounts,
   countChanges,
   type PlanSummary,
+  type ReviewOptions,
   type ReviewReport,
   reviewPlan,
   reviewPlans,
@@ -99,4 +100,4 @@ export {
   isAllowedEnvironmentVariable,
   isCodeLoadingVariable,
 } from './rules/code-loading';
-export { isDeprecatedRuntime, runtimeVersion } from './rules/lambda';
+export { isDeprecatedRuntime, runtimeDeprecation, runtimeVersion } from './rules/lambda';

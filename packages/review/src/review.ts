@@ -5,6 +5,16 @@ import { countBySeverity, type Finding, reachesThreshold, type SeverityCounts } 
 import type { Plan } from './plan';
 import { RULE_SETS, type RuleSet } from './rules/index';
 
+/** How a review runs. */
+export interface ReviewOptions {
+  /**
+   * The day of the review: a runtime is deprecated from the day AWS deprecates it, so the same plan can pass
+   * today and not next month. Tests pass a fixed day.
+   * @default new Date()
+   */
+  readonly now?: Date;
+}
+
 /** What a plan does, counted by action (a replacement counts once, as `replace`). */
 export interface ChangeCounts {
   create: number;
@@ -56,8 +66,8 @@ export interface ReviewReport {
  * const findings = reviewPlan(loadPlanFile('cdktf.out/plans/secure-lambda-dev.json'), 'secure-lambda-dev');
  * findings.filter((f) => f.severity === 'high');
  */
-export function reviewPlan(plan: Plan, stack: string): Finding[] {
-  return reviewPlanCoverage(plan, stack).findings;
+export function reviewPlan(plan: Plan, stack: string, options: ReviewOptions = {}): Finding[] {
+  return reviewPlanCoverage(plan, stack, RULE_SETS, options).findings;
 }
 
 /**
@@ -73,8 +83,9 @@ export function reviewPlanCoverage(
   plan: Plan,
   stack: string,
   ruleSets: readonly RuleSet[] = RULE_SETS,
+  options: ReviewOptions = {},
 ): PlanReview {
-  const ctx = new ReviewContext(plan, stack);
+  const ctx = new ReviewContext(plan, stack, options.now ?? new Date());
   const inspectedByRuleSet = new Map<string, readonly string[]>();
   for (const ruleSet of ruleSets) {
     const seen = new Set(ctx.inspectedTypes);
@@ -136,12 +147,12 @@ export function countChanges(plan: Plan): ChangeCounts {
  */
 export function reviewPlans(
   plans: readonly { readonly plan: Plan; readonly stack: string }[],
-  options: { readonly failOn: FailOn; readonly skipped?: readonly string[] },
+  options: { readonly failOn: FailOn; readonly skipped?: readonly string[] } & ReviewOptions,
 ): ReviewReport {
   const findings: Finding[] = [];
   const summaries: PlanSummary[] = [];
   for (const { plan, stack } of plans) {
-    const { findings: planFindings, unreviewedTypes } = reviewPlanCoverage(plan, stack);
+    const { findings: planFindings, unreviewedTypes } = reviewPlanCoverage(plan, stack, RULE_SETS, options);
     findings.push(...planFindings);
     summaries.push({
       stack,

@@ -46,9 +46,19 @@ export function planPath(name: string): string {
   return path.join(PLANS_DIR, `${name}.json`);
 }
 
-/** The reviewer's findings for a committed fixture, reviewed as stack `name`. */
-export function reviewFixture(file: string, stack = path.basename(file, '.json')): Finding[] {
-  return reviewPlan(loadPlanFile(file), stack);
+/**
+ * The day the fixtures' expectations hold for: runtimes are judged by the day of the review (nodejs20.x
+ * deprecated since 2026-04-30, nodejs22.x from 2027-04-30), so tests review on a fixed day.
+ */
+export const REVIEW_DAY = new Date('2026-12-07T12:00:00Z');
+
+/** The reviewer's findings for a committed fixture, reviewed as stack `name` on {@link REVIEW_DAY}. */
+export function reviewFixture(
+  file: string,
+  stack = path.basename(file, '.json'),
+  now = REVIEW_DAY,
+): Finding[] {
+  return reviewPlan(loadPlanFile(file), stack, { now });
 }
 
 /** A finding reduced to what the fixture tests assert: `severity rule address`. */

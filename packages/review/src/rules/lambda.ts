@@ -4,7 +4,7 @@
  * event sources of other accounts, and environment values that look like secrets. The function's VPC,
  * tracing and environment key are judged by the network, logging and KMS rules.
  */
-import { DEPRECATED_LAMBDA_RUNTIMES } from '../constants';
+import { LAMBDA_RUNTIME_DEPRECATIONS } from '../constants';
 import type { ReviewContext } from '../context';
 import { asArray, isObject, type ResourceChange } from '../plan';
 
@@ -63,14 +63,29 @@ function reviewUrl(ctx: ReviewContext, rc: ResourceChange): void {
 }
 
 /**
- * Whether AWS has deprecated a runtime (the table in constants.ts); unknown runtimes count as supported.
+ * The day AWS deprecates `runtime` (`YYYY-MM-DD`), if it has announced one (the table in constants.ts).
  *
  * @example
- * isDeprecatedRuntime('nodejs20.x'); // true
- * isDeprecatedRuntime('nodejs22.x'); // false
+ * runtimeDeprecation('nodejs20.x'); // '2026-04-30'
  */
-export function isDeprecatedRuntime(runtime: string): boolean {
-  return (DEPRECATED_LAMBDA_RUNTIMES as readonly string[]).includes(runtime);
+export function runtimeDeprecation(runtime: string): string | undefined {
+  return Object.hasOwn(LAMBDA_RUNTIME_DEPRECATIONS, runtime)
+    ? LAMBDA_RUNTIME_DEPRECATIONS[runtime]
+    : undefined;
+}
+
+/**
+ * Whether AWS has deprecated a runtime on the UTC day of `now` (the table in constants.ts): from its
+ * deprecation day on. Runtimes without a date count as supported.
+ *
+ * @example
+ * isDeprecatedRuntime('nodejs20.x', new Date('2026-12-07')); // true
+ * isDeprecatedRuntime('nodejs22.x', new Date('2026-12-07')); // false
+ * isDeprecatedRuntime('nodejs22.x', new Date('2027-04-30')); // true
+ */
+export function isDeprecatedRuntime(runtime: string, now: Date): boolean {
+  const day = runtimeDeprecation(runtime);
+  return day !== undefined && now.toISOString().slice(0, 10) >= day;
 }
 
 /**
@@ -98,13 +113,13 @@ function reviewRuntime(ctx: ReviewContext, rc: ResourceChange): void {
   const old = before.get(path);
   if (typeof next !== 'string' || next === old) return;
   const values = { before: rc.change.before === null ? null : before.show(path), after: after.show(path) };
-  if (isDeprecatedRuntime(next)) {
+  if (isDeprecatedRuntime(next, ctx.now)) {
     ctx.report(
       rc,
       'lambda.runtime-deprecated',
       'medium',
       `${typeof old === 'string' ? `the runtime moves from ${before.text(path)} to` : 'the function uses'} ${after.text(path)}, ` +
-        'which AWS has deprecated: it gets no security patches',
+        `which AWS deprecated on ${runtimeDeprecation(next)}: it gets no security patches`,
       values,
     );
     return;
