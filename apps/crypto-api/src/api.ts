@@ -2,6 +2,15 @@
  * The crypto API's request handling, with its dependencies injected: the envelope encryptor (a real
  * KMS client in production, an in-memory double in unit tests), the logger and the metrics.
  */
+
+import {
+  CallerIdentityError,
+  DEFAULT_PER_USER_ROLE_PATTERNS,
+  IdentityNotVerifiedError,
+  type IdentityVerifier,
+  type IsolationUnit,
+  isolationUnitOf,
+} from '@secure-lambda/caller-identity';
 import {
   CryptoError,
   EncryptionContextMismatchError,
@@ -29,7 +38,6 @@ import {
 } from './constants';
 import {
   ContextMismatchError,
-  IdentityNotVerifiedError,
   InternalError,
   InvalidCiphertextError,
   KmsRequestFailedError,
@@ -38,12 +46,6 @@ import {
   RequestError,
   RouteNotFoundError,
 } from './errors';
-import {
-  DEFAULT_PER_USER_ROLE_PATTERNS,
-  type IdentityVerifier,
-  type IsolationUnit,
-  isolationUnitOf,
-} from './identity';
 import {
   bodyBytes,
   DecryptRequestSchema,
@@ -135,6 +137,13 @@ function matchRoute(event: FunctionUrlEvent): RouteValue {
  */
 function toRequestError(error: unknown): RequestError {
   if (error instanceof RequestError) return error;
+  // 403 or 503 with the check's own fixed message; the reason stays on the cause, for the log only.
+  if (error instanceof CallerIdentityError) {
+    return new RequestError(error.code, error.status, error.message, {
+      cause: error,
+      headers: error.headers,
+    });
+  }
   if (error instanceof EncryptionContextMismatchError) return new ContextMismatchError({ cause: error });
   if (
     error instanceof InvalidMessageError ||
@@ -189,7 +198,7 @@ function respond(
  * Creates the Function URL handler of the crypto API:
  * `POST /encrypt {"plaintext":"<base64>"}` → `{"ciphertext":"<base64 Encryption SDK message>"}` and
  * `POST /decrypt {"ciphertext":"<base64>"}` → `{"plaintext":"<base64>"}`. The caller is whoever STS says
- * signed the request's identity proof (see identity.ts); every message is bound to that caller's isolation
+ * signed the request's identity proof (see @secure-lambda/caller-identity); every message is bound to that caller's isolation
  * unit (`isolationUnitOf`) through its encryption context, so only the same unit can decrypt it. Errors
  * are answered as `{"error":{"code","message"}}`; no response or log line contains the payload.
  *
@@ -281,7 +290,7 @@ export function createCryptoApi(props: CryptoApiProps): CryptoApiHandler {
       return response;
     }
     outcome.code = failure.code;
-    if (failure instanceof IdentityNotVerifiedError) outcome.reason = failure.reason;
+    if (failure.cause instanceof IdentityNotVerifiedError) outcome.reason = failure.cause.reason;
     const errorMetric = metrics.singleMetric();
     errorMetric.addDimension(ERROR_CODE_DIMENSION, failure.code);
     errorMetric.addMetric(MetricName.ERRORS, 'Count', 1);

@@ -129,49 +129,12 @@ export class PayloadTooLargeError extends RequestError {
   }
 }
 
-/**
- * The request carries no identity proof STS accepts for this API, this body and this time. The message
- * is the same whatever failed, so a prober learns nothing; `reason` (a fixed token such as
- * `proof-expired` or `unsigned-x-secure-lambda-audience`) is for the function's log only.
- */
-export class IdentityNotVerifiedError extends RequestError {
-  readonly reason: string;
-
-  constructor(reason: string, options?: ErrorOptions) {
-    super(
-      ApiErrorCode.IDENTITY_NOT_VERIFIED,
-      403,
-      'The caller identity could not be verified. Send the request with @secure-lambda/crypto-api-client ' +
-        '(a fresh sts:GetCallerIdentity proof for this API and this body), with valid AWS credentials.',
-      options,
-    );
-    this.reason = reason;
-  }
-}
-
-/** STS did not answer (timeout, network, 5xx): nothing was decided about the caller. */
-export class IdentityServiceUnavailableError extends RequestError {
-  constructor(options?: ErrorOptions) {
-    super(
-      ApiErrorCode.IDENTITY_SERVICE_UNAVAILABLE,
-      503,
-      'The identity service could not be reached to verify the caller. Retry later with a fresh request.',
-      { ...options, headers: { 'retry-after': String(THROTTLED_RETRY_AFTER_SECONDS) } },
-    );
-  }
-}
-
-/** STS verified the caller, but it is a principal data cannot be bound to (root, federation-token user). */
-export class UnsupportedPrincipalError extends RequestError {
-  constructor() {
-    super(
-      ApiErrorCode.UNSUPPORTED_PRINCIPAL,
-      403,
-      'This kind of principal cannot use the crypto API. Call it as an IAM user or an IAM role session ' +
-        '(including IAM Identity Center), never as the root user or a GetFederationToken user.',
-    );
-  }
-}
+/** The identity check's errors, from the package that proves who is calling (mapped to responses in api.ts). */
+export {
+  IdentityNotVerifiedError,
+  IdentityServiceUnavailableError,
+  UnsupportedPrincipalError,
+} from '@secure-lambda/caller-identity';
 
 /** The message was encrypted for another principal (or outside this API). */
 export class ContextMismatchError extends RequestError {

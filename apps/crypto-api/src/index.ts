@@ -2,15 +2,16 @@
  * Lambda entry point of the crypto API (Function URL, AWS_IAM auth). Clients are created once per
  * execution environment, at module scope, so warm invocations reuse the KMS connection and the data-key
  * cache. Environment: KEY_ARN (required), AWS_REGION (set by Lambda), plus the Powertools variables the
- * observability setup reads. Callers are identified by STS (identity.ts), not by the event.
+ * observability setup reads. Callers are identified by STS (@secure-lambda/caller-identity), not by the event.
  */
+
+import { StsIdentityVerifier } from '@secure-lambda/caller-identity';
 import { DataKeyCache } from '@secure-lambda/crypto';
 import { createKmsClient } from '@secure-lambda/crypto/kms-sdk';
 import { createObservability, withObservability } from '@secure-lambda/observability';
 import { createCryptoApi } from './api';
 import { createEncryptor, readConfig } from './config';
 import { CacheSettings, SERVICE_NAME } from './constants';
-import { StsIdentityVerifier } from './identity';
 
 const config = readConfig(process.env);
 const observability = createObservability({ serviceName: SERVICE_NAME });

@@ -1,7 +1,7 @@
 /**
  * Reading a Function URL request: the event shape (Powertools Parser schema), the body (size-bounded
  * before anything parses it), and strict base64 fields. Nothing here says who the caller is: that comes
- * from STS (identity.ts), never from the event.
+ * from STS (@secure-lambda/caller-identity), never from the event.
  */
 import { LambdaFunctionUrlSchema } from '@aws-lambda-powertools/parser/schemas/lambda';
 import { z } from 'zod';

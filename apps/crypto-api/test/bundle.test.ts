@@ -12,9 +12,9 @@ import { buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/clien
 import { CreateKeyCommand, KMS, KMSClient } from '@aws-sdk/client-kms';
 import { CryptoApiClient, type SignedRequest } from '@secure-lambda/crypto-api-client';
 import { type MotoServer, startMotoServer } from '@secure-lambda/testkit';
+import { type Persona, type StsPersonas, startStsWithPersonas } from '@secure-lambda/testkit/sts-personas';
 import { ApiErrorCode } from '../src/errors';
 import { CANARY, type IamCaller } from './events';
-import { type Persona, type StsPersonas, startStsWithPersonas } from './support/sts-personas';
 
 const APP_DIR = path.resolve(__dirname, '..');
 const REPO_ROOT = path.resolve(APP_DIR, '..', '..');

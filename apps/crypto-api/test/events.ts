@@ -4,10 +4,11 @@
  * tests the proof is a stand-in (`test-proof <user id>`) that {@link PersonaVerifier} resolves; the bundle
  * tests use real proofs signed by the client and checked by (moto's) STS.
  */
+
+import type { IdentityVerifier, ProofInput, VerifiedIdentity } from '@secure-lambda/caller-identity';
 import { type IamCaller, functionUrlEvent as urlEvent } from '@secure-lambda/contracts/function-url-event';
 import { ProofHeader } from '@secure-lambda/crypto-api-client/protocol';
 import { IdentityNotVerifiedError } from '../src/errors';
-import type { IdentityVerifier, ProofInput, VerifiedIdentity } from '../src/identity';
 
 /** The signed caller, as the Function URL reports it (the contracts' shape). */
 export type { IamCaller };

@@ -9,6 +9,13 @@ import {
   SignedProofHeader,
   StsRequest,
 } from '@secure-lambda/crypto-api-client';
+import {
+  type Credentials,
+  type Persona,
+  SSO_ROLE_NAME,
+  type StsPersonas,
+  startStsWithPersonas,
+} from '@secure-lambda/testkit/sts-personas';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { IdentityNotVerifiedError, IdentityServiceUnavailableError } from '../src/errors';
@@ -19,13 +26,6 @@ import {
   type StsTransport,
   type VerifiedIdentity,
 } from '../src/identity';
-import {
-  type Credentials,
-  type Persona,
-  SSO_ROLE_NAME,
-  type StsPersonas,
-  startStsWithPersonas,
-} from './support/sts-personas';
 
 const AUDIENCE = 'arn:aws:lambda:us-east-1:123456789012:function:crypto-api';
 const OTHER_AUDIENCE = 'arn:aws:lambda:us-east-1:999999999999:function:crypto-api';

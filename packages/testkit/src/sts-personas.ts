@@ -10,7 +10,7 @@
  */
 import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { type MotoServer, startMotoServer } from '@secure-lambda/testkit';
+import { type MotoServer, startMotoServer } from '@secure-lambda/moto';
 
 /** Static AWS credentials, as the client accepts them. */
 export interface Credentials {
