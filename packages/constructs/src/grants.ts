@@ -40,7 +40,9 @@ export type AwsService =
   | 'xray'
   | 'lambda'
   | 'sts'
-  | 'codedeploy';
+  | 'codedeploy'
+  | 'secretsmanager'
+  | 'ssm';
 
 /** Anything with an IAM role that grants can add statements to (a `SecureFunction`). */
 export interface IGrantee {

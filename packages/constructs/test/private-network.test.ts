@@ -255,6 +255,29 @@ describe('PrivateNetwork', () => {
     });
   });
 
+  test('secrets: Secrets Manager and SSM get interface endpoints whose policies keep to this account', () => {
+    const { json } = synth((_, network) => {
+      network.useService('secretsmanager');
+      network.useService('ssm');
+    });
+    const endpoints = list(json, 'aws_vpc_endpoint');
+    expect(endpoints.map((e) => [e.service_name, e.vpc_endpoint_type, e.private_dns_enabled])).toEqual([
+      ['com.amazonaws.eu-west-1.secretsmanager', 'Interface', true],
+      ['com.amazonaws.eu-west-1.ssm', 'Interface', true],
+    ]);
+    expect(endpoints.map((e) => policyOf(json, e.policy).map((s) => [s.actions, s.condition]))).toEqual(
+      ['secretsmanager', 'ssm'].map((prefix) => [
+        [
+          [`${prefix}:*`],
+          [
+            { test: 'StringEquals', variable: 'aws:PrincipalAccount', values: [ACCOUNT] },
+            { test: 'StringEquals', variable: 'aws:ResourceAccount', values: [ACCOUNT] },
+          ],
+        ],
+      ]),
+    );
+  });
+
   test('the endpoint security group has no inline rules and no egress rule', () => {
     const { out, json } = synth((_, network) => network.useService('kms'));
     expect(out).toHaveResourceWithProperties(SecurityGroup, { name: 'net-test-vpc-endpoints' });

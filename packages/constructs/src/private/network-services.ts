@@ -32,6 +32,9 @@ export const ENDPOINT_SERVICES: Readonly<Record<AwsService, EndpointServiceSpec>
   // The crypto API verifies callers with a GetCallerIdentity request signed by the caller.
   sts: { type: 'Interface', iamPrefix: 'sts', resourcelessActions: ['sts:GetCallerIdentity'] },
   codedeploy: { type: 'Interface', iamPrefix: 'codedeploy' },
+  // Handlers read their secrets at run time (Powertools Parameters): GetSecretValue / GetParameter.
+  secretsmanager: { type: 'Interface', iamPrefix: 'secretsmanager' },
+  ssm: { type: 'Interface', iamPrefix: 'ssm' },
 };
 
 /** `com.amazonaws.<region>.<service>`: the endpoint service name of the commercial and GovCloud partitions. */
