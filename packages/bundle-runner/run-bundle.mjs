@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs a built handler zip the way the Lambda runtime does, for the bundle tests: extracts the zip to a
 // temporary directory, requires index.js, calls `handler(event, context)` once, and prints one JSON line
-// { ok, result | error, maxRssKiB, loadMs } on stdout. The event comes as JSON on stdin.
+// { ok, result | error, maxRssKiB, loadMs, node } on stdout (node: the process.version it ran on). The event comes as JSON on stdin.
 //   node packages/bundle-runner/run-bundle.mjs <zip> [handlerName]   (resolve it as @secure-lambda/bundle-runner/run-bundle.mjs)
 // The environment (AWS endpoint, credentials, app settings) is the caller's. Deadline tests set
 // SECURE_LAMBDA_REMAINING_MS (default 300000) and SECURE_LAMBDA_REMAINING_MS_STEP (default 0): the
@@ -46,7 +46,7 @@ try {
     outcome = { ok: false, error: { name: error?.name, code: error?.code, message: error?.message } };
   }
   process.stdout.write(
-    `\n@@RESULT@@${JSON.stringify({ ...outcome, loadMs, maxRssKiB: process.resourceUsage().maxRSS })}\n`,
+    `\n@@RESULT@@${JSON.stringify({ ...outcome, loadMs, maxRssKiB: process.resourceUsage().maxRSS, node: process.version })}\n`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -10,6 +10,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { buildClient, CommitmentPolicy, KmsKeyringNode } from '@aws-crypto/client-node';
 import { CreateKeyCommand, KMS, KMSClient } from '@aws-sdk/client-kms';
+import { lambdaNode } from '@secure-lambda/bundle-runner/lambda-node';
+import { LAMBDA_RUNTIME, nodeMajorOf } from '@secure-lambda/contracts/runtime';
 import { CryptoApiClient, type SignedRequest } from '@secure-lambda/crypto-api-client';
 import { type MotoServer, startMotoServer } from '@secure-lambda/testkit';
 import { type Persona, type StsPersonas, startStsWithPersonas } from '@secure-lambda/testkit/sts-personas';
@@ -20,6 +22,8 @@ const APP_DIR = path.resolve(__dirname, '..');
 const REPO_ROOT = path.resolve(APP_DIR, '..', '..');
 const ZIP = path.join(APP_DIR, 'dist', 'crypto-api.zip');
 const RUNNER = require.resolve('@secure-lambda/bundle-runner/run-bundle.mjs');
+/** The bundle runs on the Node major of the Lambda runtime (a pinned binary from npm), not on this machine's. */
+const LAMBDA_NODE = lambdaNode();
 const RESULT_MARKER = '@@RESULT@@';
 
 interface HandlerResponse {
@@ -42,6 +46,8 @@ interface Run {
     readonly error?: { readonly name?: string; readonly code?: string; readonly message?: string };
     readonly loadMs: number;
     readonly maxRssKiB: number;
+    /** The `process.version` the bundle ran on. */
+    readonly node: string;
   };
 }
 
@@ -55,7 +61,7 @@ const coldStarts: { readonly loadMs: number; readonly maxRssKiB: number }[] = []
 
 /** Runs the bundle's handler once in a child process, with the event on stdin. */
 function invoke(event: unknown, env: Record<string, string> = {}): Promise<Run> {
-  const child = spawn(process.execPath, [RUNNER, ZIP], {
+  const child = spawn(LAMBDA_NODE.path, [RUNNER, ZIP], {
     cwd: APP_DIR,
     // Only what a Lambda environment would hold: nothing from the test runner's environment leaks in.
     env: {
@@ -263,6 +269,8 @@ describe('the bundle', () => {
     expect(decryptResponse.statusCode).toBe(200);
     expect(JSON.parse(decryptResponse.body)).toEqual({ plaintext: plaintext.toString('base64') });
     for (const run of [encrypted, decrypted]) if (run.outcome) coldStarts.push(run.outcome);
+    // On the Node major that LAMBDA_RUNTIME names, as in Lambda.
+    expect(encrypted.outcome?.node.split('.')[0]).toBe(`v${nodeMajorOf(LAMBDA_RUNTIME)}`);
 
     for (const run of [encrypted, decrypted]) {
       expect(run.logs).not.toContain(CANARY);

@@ -8,10 +8,14 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { lambdaNode } from '@secure-lambda/bundle-runner/lambda-node';
+import { LAMBDA_RUNTIME, nodeMajorOf } from '@secure-lambda/contracts/runtime';
 
 const APP_DIR = path.resolve(__dirname, '..');
 const ZIP = path.join(APP_DIR, 'dist', 'deployment-hook.zip');
 const RUNNER = require.resolve('@secure-lambda/bundle-runner/run-bundle.mjs');
+/** The bundle runs on the Node major of the Lambda runtime (a pinned binary from npm), not on this machine's. */
+const LAMBDA_NODE = lambdaNode();
 
 interface Seen {
   target?: string;
@@ -70,8 +74,10 @@ async function withFakeAws(invokeStatusCode: number, run: (endpoint: string, see
   }
 }
 
-function runBundle(endpoint: string): Promise<{ ok: boolean; result?: { status: string; reason: string } }> {
-  const child = spawn(process.execPath, [RUNNER, ZIP], {
+function runBundle(
+  endpoint: string,
+): Promise<{ ok: boolean; node?: string; result?: { status: string; reason: string } }> {
+  const child = spawn(LAMBDA_NODE.path, [RUNNER, ZIP], {
     cwd: APP_DIR,
     env: {
       PATH: process.env.PATH ?? '',
@@ -107,6 +113,8 @@ test('the bundle reads the AppSpec, invokes the target version and reports Succe
       ok: true,
       result: { status: 'Succeeded', reason: 'prod-api:5 passed the smoke event' },
     });
+    // On the Node major that LAMBDA_RUNTIME names, as in Lambda.
+    expect(run.node?.split('.')[0]).toBe(`v${nodeMajorOf(LAMBDA_RUNTIME)}`);
     expect(seen.map((s) => s.target ?? s.path)).toEqual([
       'CodeDeploy_20141006.GetDeployment',
       '/2015-03-31/functions/prod-api/invocations?Qualifier=5',

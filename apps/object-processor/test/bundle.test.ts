@@ -17,6 +17,8 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { lambdaNode } from '@secure-lambda/bundle-runner/lambda-node';
+import { LAMBDA_RUNTIME, nodeMajorOf } from '@secure-lambda/contracts/runtime';
 import { type MotoServer, startMotoServer } from '@secure-lambda/testkit';
 import { FailureReason, ProcessorDefaults } from '../src/constants';
 import { encodeKeyLikeS3, s3Event, s3Record } from './support/doubles';
@@ -29,6 +31,8 @@ const APP_DIR = path.resolve(__dirname, '..');
 const REPO_DIR = path.resolve(APP_DIR, '..', '..');
 const ZIP = path.join(APP_DIR, 'dist', 'object-processor.zip');
 const RUNNER = require.resolve('@secure-lambda/bundle-runner/run-bundle.mjs');
+/** The bundle runs on the Node major of the Lambda runtime (a pinned binary from npm), not on this machine's. */
+const LAMBDA_NODE = lambdaNode();
 const RESULT_MARKER = '@@RESULT@@';
 const LIVE_MARKER = '@@LIVE_ARRAY_BUFFERS_PEAK_KIB@@';
 const PROBE = path.join(__dirname, 'support', 'live-buffers-probe.cjs');
@@ -53,6 +57,8 @@ interface RunResult {
   readonly error?: { name?: string; code?: string; message?: string };
   readonly loadMs: number;
   readonly maxRssKiB: number;
+  /** The `process.version` the bundle ran on. */
+  readonly node: string;
   /** Everything the function printed before the result line (JSON logs and EMF metrics). */
   readonly output: string;
   readonly stderr: string;
@@ -74,7 +80,7 @@ function runBundle(
   extraEnv: Readonly<Record<string, string>> = {},
 ): Promise<RunResult> {
   const credentials = moto.credentials;
-  const child = spawn(process.execPath, [RUNNER, ZIP], {
+  const child = spawn(LAMBDA_NODE.path, [RUNNER, ZIP], {
     cwd: APP_DIR,
     // Only what the function needs: nothing of this machine's AWS settings leaks in.
     env: {
@@ -228,6 +234,8 @@ describe('the bundled handler against moto', () => {
       result: { records: 1, processed: 1, skipped: 0, bytes: smallBody.length },
     });
     baselineRssKiB = run.maxRssKiB;
+    // On the Node major that LAMBDA_RUNTIME names, as in Lambda.
+    expect(run.node.split('.')[0]).toBe(`v${nodeMajorOf(LAMBDA_RUNTIME)}`);
     notes.push(
       `small object: loadMs ${run.loadMs.toFixed(1)}, maxRss ${(run.maxRssKiB / 1024).toFixed(1)} MiB`,
     );
