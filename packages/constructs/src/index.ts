@@ -21,6 +21,13 @@ export {
   type ConstructErrorCodeValue,
   InvalidPropError,
 } from './errors';
+export { FunctionQueue, type FunctionQueueProps, type QueueTriggerOptions } from './function-queue';
+export {
+  FunctionSchedule,
+  type FunctionScheduleProps,
+  type ScheduleRetryOptions,
+  type ScheduleTriggerOptions,
+} from './function-schedule';
 export {
   type AwsService,
   applyGrant,

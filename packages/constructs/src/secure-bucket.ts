@@ -1,18 +1,22 @@
 import { createHash } from 'node:crypto';
+import type { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import {
   S3BucketLifecycleConfiguration,
   type S3BucketLifecycleConfigurationRule,
 } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
-import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
+import {
+  S3BucketNotification,
+  s3BucketNotificationLambdaFunctionToTerraform,
+} from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import type { ITerraformDependable } from 'cdktf';
-import { Token } from 'cdktf';
+import { dependable, Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Defaults } from './constants';
 import type { EncryptionKey } from './encryption-key';
@@ -98,6 +102,31 @@ export interface BucketGrantOptions {
   readonly prefix?: string;
 }
 
+/** Options of `notifyOnObjectCreated`. */
+export interface NotificationOptions {
+  /**
+   * Only objects whose key starts with this prefix (same rules as a grant's prefix: ends with `/`).
+   * @default undefined (every object of the bucket)
+   */
+  readonly prefix?: string;
+}
+
+/** One function notified by the bucket. */
+interface NotificationTarget {
+  readonly fn: SecureFunction;
+  readonly prefix: string | undefined;
+}
+
+/** Two filters overlap when a key can match both: no prefix matches every key. */
+function prefixesOverlap(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return true;
+  return a.startsWith(b) || b.startsWith(a);
+}
+
+function describeTarget(fn: SecureFunction, prefix: string | undefined): string {
+  return `${fn.functionName} (${prefix === undefined ? 'every object' : `prefix ${JSON.stringify(prefix)}`})`;
+}
+
 /** Longest part of a prefix kept readable in a sid; a hash keeps the sid unique whatever its length. */
 const SID_PREFIX_CHARS = 40;
 
@@ -140,6 +169,9 @@ export class SecureBucket extends Construct {
   readonly #configuredArn: string;
   readonly #accountId: string;
   readonly #configuredName: string;
+  readonly #notified: NotificationTarget[] = [];
+  readonly #permissions = new Set<LambdaPermission>();
+  #notification?: S3BucketNotification;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -274,22 +306,59 @@ export class SecureBucket extends Construct {
   }
 
   /**
-   * Invokes a function's `live` alias for every object created (async invocation: failures retry and
-   * end in the function's dead-letter queue). Adds the bucket-bound invoke permission first.
+   * Invokes a function's `live` alias for every object created, or for those under `prefix` (async
+   * invocation: failures retry and end in the function's dead-letter queue). Adds the bucket-bound invoke
+   * permission first. Several functions may be notified, for prefixes that do not overlap: S3 keeps one
+   * notification configuration per bucket, so every call adds to the bucket's one
+   * `aws_s3_bucket_notification`, which depends on every permission. Notifying the same function for the
+   * same prefix again changes nothing.
    *
+   * @throws InvalidPropError when the prefix overlaps one already notified (S3 would reject the
+   * configuration at apply): the message names both functions.
    * @example
    * ```ts
    * input.notifyOnObjectCreated(processor);
+   * uploads.notifyOnObjectCreated(thumbnails, { prefix: 'images/' });
+   * uploads.notifyOnObjectCreated(indexer, { prefix: 'documents/' });
    * ```
    */
-  notifyOnObjectCreated(fn: SecureFunction): S3BucketNotification {
+  notifyOnObjectCreated(fn: SecureFunction, options: NotificationOptions = {}): S3BucketNotification {
+    const prefix = this.#checkPrefix(options.prefix);
+    for (const target of this.#notified) {
+      if (!prefixesOverlap(target.prefix, prefix)) continue;
+      if (target.fn === fn && target.prefix === prefix) return this.#notification as S3BucketNotification;
+      throw new InvalidPropError(
+        this.node.path,
+        'prefix',
+        `${describeTarget(fn, prefix)} overlaps ${describeTarget(target.fn, target.prefix)}: S3 rejects overlapping ` +
+          'notifications for the same event. Give each function its own prefix, neither inside the other.',
+      );
+    }
     const permission = fn.allowInvokeFromBucket(this.node.id, this.#configuredArn, this.#accountId);
-    return new S3BucketNotification(this, 'notification', {
-      bucket: this.bucket.id,
-      lambdaFunction: [{ lambdaFunctionArn: fn.alias.aliasArn, events: ['s3:ObjectCreated:*'] }],
-      // S3 tests the destination when the notification is created: the permission must exist first.
-      dependsOn: [permission],
-    });
+    this.#notified.push({ fn, prefix });
+    if (!this.#notification) {
+      const notified = this.#notified;
+      this.#notification = new S3BucketNotification(this, 'notification', {
+        bucket: this.bucket.id,
+        // Read at synth: functions keep being notified while the stack is built.
+        lambdaFunction: Lazy.anyValue({
+          produce: () =>
+            notified.map((t) =>
+              s3BucketNotificationLambdaFunctionToTerraform({
+                lambdaFunctionArn: t.fn.alias.aliasArn,
+                events: ['s3:ObjectCreated:*'],
+                ...(t.prefix === undefined ? {} : { filterPrefix: t.prefix }),
+              }),
+            ),
+        }),
+        // S3 tests each destination when the configuration is written: every permission must exist first.
+        dependsOn: [permission],
+      });
+    } else if (!this.#permissions.has(permission)) {
+      this.#notification.dependsOn = [...(this.#notification.dependsOn ?? []), dependable(permission)];
+    }
+    this.#permissions.add(permission);
+    return this.#notification;
   }
 
   /**

@@ -20,8 +20,12 @@ import type { CodeSigning } from './code-signing';
 import { Defaults, LOG_RETENTION_VALUES } from './constants';
 import type { EncryptionKey } from './encryption-key';
 import { BundleNotFoundError, InvalidPropError } from './errors';
+import { FunctionQueue, type QueueTriggerOptions } from './function-queue';
+import { FunctionSchedule, type ScheduleTriggerOptions } from './function-schedule';
 import { type AwsService, type Grant, type IGrantee, type PolicyStatement, sid } from './grants';
+import { tlsOnlyQueuePolicy } from './private/encrypted-queue';
 import { PolicyDocument } from './private/policy-document';
+import { deadLetterAlarm } from './private/trigger-defaults';
 import { type DeploymentStrategy, type IHookFunction, ProgressiveDeployment } from './progressive-deployment';
 import { VersionedAlias } from './versioned-alias';
 
@@ -73,6 +77,12 @@ export interface SecureFunctionProps {
   readonly bundlePath: string;
   /** @default 'index.handler' */
   readonly handler?: string;
+  /**
+   * The Lambda runtime, a `nodejsNN.x` identifier. One value for the whole platform is the rule (see
+   * `Defaults.LAMBDA_RUNTIME`); this exists so a stack can move to the next Node.js runtime in one place.
+   * @default Defaults.LAMBDA_RUNTIME ('nodejs22.x')
+   */
+  readonly runtime?: string;
   /** @default 256 */
   readonly memorySize?: number;
   /** Seconds, 1..900. @default 30 */
@@ -178,11 +188,26 @@ export class SecureFunction extends Construct implements IGrantee {
   readonly grantPath: string;
   /** The role's ARN from configuration (key policies name the role by it, before the role exists). */
   readonly principalArn: string;
+  /** The unqualified function ARN, built from configuration (never from the resource, so grants cause no cycles). */
+  readonly functionArn: string;
+  /** The `live` alias's ARN, built from configuration: what triggers and callers are granted. */
+  readonly liveAliasArn: string;
+  /** The role's policy (its statements are added until synth); trigger resources that need them depend on it. */
+  readonly rolePolicy: IamRolePolicy;
+  /** The key that encrypts the function's environment, logs, queues and topic (its triggers use it too). */
+  readonly key: EncryptionKey;
+  readonly accountId: string;
+  readonly region: string;
+  readonly partition: string;
+  /** The function's timeout in seconds. */
+  readonly timeoutSeconds: number;
+  /** The role's permissions boundary, which the roles of its triggers take too. */
+  readonly permissionsBoundaryArn?: string;
+  /** The alarm thresholds the function was built with (its triggers' alarms use them too). */
+  readonly alarmOptions: FunctionAlarmOptions;
   readonly #policy: PolicyDocument;
   readonly #network: IFunctionNetwork;
   readonly #services = new Set<AwsService>();
-  /** Unqualified ARN, built from configuration (never from a resource, so grants cause no cycles). */
-  readonly #functionArn: string;
 
   constructor(scope: Construct, id: string, props: SecureFunctionProps) {
     super(scope, id);
@@ -194,9 +219,17 @@ export class SecureFunction extends Construct implements IGrantee {
     this.functionName = props.functionName;
     this.principalArn = `arn:${partition}:iam::${props.accountId}:role/${props.functionName}-role`;
     this.#network = props.network;
+    this.key = props.key;
+    this.accountId = props.accountId;
+    this.region = props.region;
+    this.partition = partition;
+    this.timeoutSeconds = timeout;
+    this.alarmOptions = props.alarms ?? {};
+    if (props.permissionsBoundaryArn) this.permissionsBoundaryArn = props.permissionsBoundaryArn;
     const strategy: DeploymentStrategy = props.deployment ?? { type: 'all-at-once' };
     const functionArn = `arn:${partition}:lambda:${props.region}:${props.accountId}:function:${props.functionName}`;
-    this.#functionArn = functionArn;
+    this.functionArn = functionArn;
+    this.liveAliasArn = `${functionArn}:${Defaults.ALIAS_NAME}`;
 
     // Log group first, named as Lambda expects, so nothing else ever creates it unencrypted.
     const logGroupName = `/aws/lambda/${props.functionName}`;
@@ -246,6 +279,7 @@ export class SecureFunction extends Construct implements IGrantee {
       role: this.role.id,
       policy: this.#policy.json,
     });
+    this.rolePolicy = rolePolicy;
 
     this.deadLetterQueue = new SqsQueue(this, 'dlq', {
       name: `${props.functionName}-dlq`,
@@ -253,17 +287,15 @@ export class SecureFunction extends Construct implements IGrantee {
       kmsDataKeyReusePeriodSeconds: 300,
       messageRetentionSeconds: Defaults.DLQ_RETENTION_SECONDS,
     });
+    const dlqArn = `arn:${partition}:sqs:${props.region}:${props.accountId}:${props.functionName}-dlq`;
+    tlsOnlyQueuePolicy(this, 'dlq', this.deadLetterQueue, dlqArn);
     // Lambda delivers failed async events with the execution role.
     this.#policy.add({
       sid: 'SendFailedEventsToOwnDlq',
       actions: ['sqs:SendMessage'],
       resources: [this.deadLetterQueue.arn],
     });
-    props.key.grantUseVia(this, 'sqs', {
-      encryptionContext: {
-        'aws:sqs:arn': `arn:${partition}:sqs:${props.region}:${props.accountId}:${props.functionName}-dlq`,
-      },
-    });
+    props.key.grantUseVia(this, 'sqs', { encryptionContext: { 'aws:sqs:arn': dlqArn } });
 
     this.securityGroup = new SecurityGroup(this, 'sg', {
       name: `${props.functionName}-fn`,
@@ -338,7 +370,7 @@ export class SecureFunction extends Construct implements IGrantee {
       description: props.description ?? '',
       role: this.role.arn,
       handler: props.handler ?? 'index.handler',
-      runtime: Defaults.LAMBDA_RUNTIME,
+      runtime: props.runtime ?? Defaults.LAMBDA_RUNTIME,
       architectures: [Defaults.LAMBDA_ARCHITECTURE],
       memorySize: props.memorySize ?? Defaults.LAMBDA_MEMORY_MB,
       timeout,
@@ -413,8 +445,11 @@ export class SecureFunction extends Construct implements IGrantee {
   /**
    * Lets one S3 bucket of this account invoke the `live` alias (for its event notifications). Bound to
    * the bucket ARN and the account, so no other bucket or account can invoke through this permission.
+   * Idempotent per `id` (a bucket that notifies the function for several prefixes needs one permission).
    */
   allowInvokeFromBucket(id: string, bucketArn: string, accountId: string): LambdaPermission {
+    const existing = this.node.tryFindChild(`invoke-from-${id}`);
+    if (existing instanceof LambdaPermission) return existing;
     return new LambdaPermission(this, `invoke-from-${id}`, {
       action: 'lambda:InvokeFunction',
       functionName: this.function.functionName,
@@ -437,7 +472,7 @@ export class SecureFunction extends Construct implements IGrantee {
    * ```
    */
   invokeUrlStatements(): readonly PolicyStatement[] {
-    const alias = `${this.#functionArn}:${this.alias.name}`;
+    const alias = this.liveAliasArn;
     return [
       {
         sid: sid('InvokeUrlOf', this.functionName),
@@ -489,6 +524,65 @@ export class SecureFunction extends Construct implements IGrantee {
       description: `Call the Function URL of ${this.functionName} (never a direct invoke).`,
       policy: document.json,
     });
+  }
+
+  /**
+   * An SQS queue that invokes the `live` alias in batches: CMK-encrypted, TLS-only, with its own
+   * dead-letter queue and an alarm on it, and partial batch responses (the handler reports the failed
+   * messages, so one bad message does not retry the whole batch). One queue per function; calling again
+   * with the same options returns it.
+   *
+   * @example
+   * ```ts
+   * const queue = fn.addQueueTrigger({ batchSize: 5, maximumConcurrency: 4 });
+   * queue.grantSend(producer);
+   * ```
+   */
+  addQueueTrigger(options: QueueTriggerOptions = {}): FunctionQueue {
+    const existing = this.node.tryFindChild('queue');
+    if (existing instanceof FunctionQueue) {
+      if (JSON.stringify(existing.options) !== JSON.stringify(options)) {
+        throw new InvalidPropError(
+          this.node.path,
+          'queue',
+          'the function already has a queue with other options; a function has one queue trigger, declare it once.',
+        );
+      }
+      return existing;
+    }
+    return new FunctionQueue(this, 'queue', { function: this, ...options });
+  }
+
+  /**
+   * An EventBridge Scheduler schedule that invokes the `live` alias, with its own least-privilege role,
+   * retry policy and encrypted dead-letter queue. One schedule per function.
+   *
+   * @example
+   * ```ts
+   * fn.addSchedule({ expression: 'cron(0 3 * * ? *)', timezone: 'Europe/Paris' });
+   * ```
+   */
+  addSchedule(options: ScheduleTriggerOptions): FunctionSchedule {
+    if (this.node.tryFindChild('schedule')) {
+      throw new InvalidPropError(
+        this.node.path,
+        'schedule',
+        'the function already has a schedule; a function has one schedule trigger (put what differs between runs in the handler).',
+      );
+    }
+    return new FunctionSchedule(this, 'schedule', { function: this, ...options });
+  }
+
+  /** The queue trigger, once added. */
+  get queue(): FunctionQueue | undefined {
+    const child = this.node.tryFindChild('queue');
+    return child instanceof FunctionQueue ? child : undefined;
+  }
+
+  /** The schedule trigger, once added. */
+  get schedule(): FunctionSchedule | undefined {
+    const child = this.node.tryFindChild('schedule');
+    return child instanceof FunctionSchedule ? child : undefined;
   }
 
   get services(): readonly AwsService[] {
@@ -635,15 +729,11 @@ export class SecureFunction extends Construct implements IGrantee {
         extendedStatistic: 'p99',
         threshold: Math.round(timeout * 1000 * (options.p99DurationOfTimeout ?? 0.8)),
       }),
-      new CloudwatchMetricAlarm(this, 'alarm-dead-letters', {
-        ...common,
+      deadLetterAlarm(this, 'alarm-dead-letters', {
+        fn: this,
         alarmName: `${props.functionName}-dead-letters`,
-        alarmDescription: `Failed events of ${functionArn} waiting in its dead-letter queue`,
-        namespace: 'AWS/SQS',
-        metricName: 'ApproximateNumberOfMessagesVisible',
-        dimensions: { QueueName: this.deadLetterQueue.name },
-        statistic: 'Maximum',
-        threshold: options.deadLetterMessages ?? 1,
+        description: `Failed events of ${functionArn} waiting in its dead-letter queue`,
+        queueName: this.deadLetterQueue.name,
       }),
     ];
   }
@@ -655,6 +745,13 @@ function validate(at: string, props: SecureFunctionProps): void {
       at,
       'functionName',
       `${JSON.stringify(props.functionName)}: use 1-59 letters, digits, "-" or "_" (the role name adds "-role" within IAM's 64).`,
+    );
+  }
+  if (props.runtime !== undefined && !/^nodejs\d{2,}\.x$/.test(props.runtime)) {
+    throw new InvalidPropError(
+      at,
+      'runtime',
+      `${JSON.stringify(props.runtime)} is not a Node.js runtime identifier; use one like "${Defaults.LAMBDA_RUNTIME}" (the bundles are built for Node.js).`,
     );
   }
   const retention = props.logRetentionDays ?? Defaults.LOG_RETENTION_DAYS;

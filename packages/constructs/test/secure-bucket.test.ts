@@ -8,9 +8,9 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { EncryptionKey, InvalidPropError } from '../src';
+import { EncryptionKey, InvalidPropError, type SecureFunction } from '../src';
 import { SecureBucket, type SecureBucketProps } from '../src/secure-bucket';
-import { fakeGrantee } from './fixtures';
+import { fakeGrantee, functionStack, resourceAt, resourcesOf, type SynthesizedJson } from './fixtures';
 
 const accountId = '111111111111';
 const region = 'eu-west-1';
@@ -522,5 +522,127 @@ describe('SecureBucket bucketPolicy (an emulator-only switch)', () => {
     expect(out).not.toHaveResource(S3BucketPolicy);
     // Nothing may wait on a policy that is not there: CodeSigning depends on readyFor.
     expect(bucket.readyFor).toHaveLength(2);
+  });
+});
+
+describe('notifyOnObjectCreated', () => {
+  function notifying(use: (bucket: SecureBucket, fn: (name: string) => SecureFunction) => void) {
+    const f = functionStack();
+    const bucket = new SecureBucket(f.stack, 'input-bucket', {
+      bucketName: 'acme-app-dev-input',
+      key: f.key,
+      accountId,
+      region,
+    });
+    const made = new Map<string, SecureFunction>();
+    use(bucket, (name) => {
+      const existing = made.get(name);
+      if (existing) return existing;
+      const fn = f.fn(name);
+      made.set(name, fn);
+      return fn;
+    });
+    return f.synth();
+  }
+  const notifications = (json: SynthesizedJson) => resourcesOf(json, 'aws_s3_bucket_notification');
+  const permissionAddress = (json: SynthesizedJson, fnName: string) =>
+    `aws_lambda_permission.${resourcesOf(json, 'aws_lambda_permission').find(([name]) => name.startsWith(`${fnName}_invoke-from-input-bucket`))![0]}`;
+  const aliasArn = (json: SynthesizedJson, fnName: string) =>
+    ref(
+      `aws_lambda_alias.${resourcesOf(json, 'aws_lambda_alias').find(([name]) => name.startsWith(`${fnName}_live`))![0]}.arn`,
+    );
+
+  test('one function without a prefix: the same configuration as before several functions were possible', () => {
+    const json = notifying((bucket, fn) => bucket.notifyOnObjectCreated(fn('processor')));
+    const [[, notification]] = notifications(json) as [[string, Record<string, unknown>]];
+    const { '//': _metadata, ...rest } = notification;
+    expect(rest).toEqual({
+      bucket: expect.stringMatching(/^\$\{aws_s3_bucket\.input-bucket_[0-9A-F]{8}\.id\}$/),
+      depends_on: [permissionAddress(json, 'processor')],
+      lambda_function: [{ events: ['s3:ObjectCreated:*'], lambda_function_arn: aliasArn(json, 'processor') }],
+    });
+    expect(resourceAt(json, 'aws_lambda_permission', 'processor/invoke-from-input-bucket')).toMatchObject({
+      principal: 's3.amazonaws.com',
+      source_arn: 'arn:aws:s3:::acme-app-dev-input',
+      source_account: accountId,
+      qualifier: 'live',
+    });
+  });
+
+  test('several functions under distinct prefixes: one notification per bucket, one entry each, after every permission', () => {
+    const json = notifying((bucket, fn) => {
+      bucket.notifyOnObjectCreated(fn('thumbnails'), { prefix: 'images/' });
+      bucket.notifyOnObjectCreated(fn('indexer'), { prefix: 'documents/' });
+      bucket.notifyOnObjectCreated(fn('indexer'), { prefix: 'archive/' });
+    });
+    expect(notifications(json)).toHaveLength(1);
+    const [[, notification]] = notifications(json) as [[string, Record<string, unknown>]];
+    expect(notification.lambda_function).toEqual([
+      {
+        events: ['s3:ObjectCreated:*'],
+        filter_prefix: 'images/',
+        lambda_function_arn: aliasArn(json, 'thumbnails'),
+      },
+      {
+        events: ['s3:ObjectCreated:*'],
+        filter_prefix: 'documents/',
+        lambda_function_arn: aliasArn(json, 'indexer'),
+      },
+      {
+        events: ['s3:ObjectCreated:*'],
+        filter_prefix: 'archive/',
+        lambda_function_arn: aliasArn(json, 'indexer'),
+      },
+    ]);
+    // One permission per function and bucket, however many prefixes.
+    expect(resourcesOf(json, 'aws_lambda_permission')).toHaveLength(2);
+    expect(notification.depends_on).toEqual([
+      permissionAddress(json, 'thumbnails'),
+      permissionAddress(json, 'indexer'),
+    ]);
+  });
+
+  test('notifying the same function for the same prefix twice adds nothing', () => {
+    const json = notifying((bucket, fn) => {
+      const first = bucket.notifyOnObjectCreated(fn('processor'), { prefix: 'in/' });
+      expect(bucket.notifyOnObjectCreated(fn('processor'), { prefix: 'in/' })).toBe(first);
+    });
+    expect((notifications(json)[0]![1].lambda_function as unknown[]).length).toBe(1);
+  });
+
+  test.each([
+    ['two functions without a prefix', undefined, undefined, 'b (every object) overlaps a (every object)'],
+    ['a prefix and every object', 'in/', undefined, 'b (every object) overlaps a (prefix "in/")'],
+    ['a prefix inside another', 'in/', 'in/images/', 'b (prefix "in/images/") overlaps a (prefix "in/")'],
+    ['the same prefix', 'in/', 'in/', 'b (prefix "in/") overlaps a (prefix "in/")'],
+  ])('overlapping filters are refused, naming both functions: %s', (_case, first, second, names) => {
+    let error: unknown;
+    notifying((bucket, fn) => {
+      bucket.notifyOnObjectCreated(fn('a'), first === undefined ? {} : { prefix: first });
+      try {
+        bucket.notifyOnObjectCreated(fn('b'), second === undefined ? {} : { prefix: second });
+      } catch (caught) {
+        error = caught;
+      }
+    });
+    expect(error).toBeInstanceOf(InvalidPropError);
+    expect(error).toMatchObject({ code: 'INVALID_PROP', prop: 'prefix' });
+    expect((error as Error).message).toContain(names);
+    expect((error as Error).message).toContain('S3 rejects overlapping notifications');
+  });
+
+  test('the same function under an overlapping prefix is refused too (S3 would reject it)', () => {
+    expect(() =>
+      notifying((bucket, fn) => {
+        bucket.notifyOnObjectCreated(fn('a'), { prefix: 'in/' });
+        bucket.notifyOnObjectCreated(fn('a'), { prefix: 'in/x/' });
+      }),
+    ).toThrow(/a \(prefix "in\/x\/"\) overlaps a \(prefix "in\/"\)/);
+  });
+
+  test('a prefix follows the grant rules (ends with "/")', () => {
+    expect(() => notifying((bucket, fn) => bucket.notifyOnObjectCreated(fn('a'), { prefix: 'in' }))).toThrow(
+      /invalid prefix: "in" must end with "\/"/,
+    );
   });
 });

@@ -16,6 +16,7 @@ import { TerraformStack, Testing } from 'cdktf';
 import {
   BundleNotFoundError,
   bundleHash,
+  Defaults,
   EncryptionKey,
   InvalidPropError,
   SecureFunction,
@@ -96,6 +97,39 @@ describe('SecureFunction defaults', () => {
     });
   });
 
+  test('the dead-letter queue is TLS-only: every SQS action over plain HTTP is denied to everyone', () => {
+    const policies = Object.values(json.resource!.aws_sqs_queue_policy!);
+    expect(policies).toHaveLength(1);
+    expect(policies[0]!.queue_url).toMatch(/^\$\{aws_sqs_queue\.fn_dlq_[0-9A-F]{8}\.url\}$/);
+    const name = /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(String(policies[0]!.policy))![1]!;
+    expect(json.data!.aws_iam_policy_document![name]!.statement).toEqual([
+      {
+        sid: 'DenyInsecureTransport',
+        effect: 'Deny',
+        principals: [{ type: '*', identifiers: ['*'] }],
+        actions: ['sqs:*'],
+        resources: ['arn:aws:sqs:eu-west-1:111111111111:processor-dev-dlq'],
+        condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+      },
+    ]);
+  });
+
+  test('what triggers build on: ARNs from configuration, the key, the account and the timeout', () => {
+    const { fn, key } = build();
+    expect(fn.functionArn).toBe('arn:aws:lambda:eu-west-1:111111111111:function:processor-dev');
+    expect(fn.liveAliasArn).toBe('arn:aws:lambda:eu-west-1:111111111111:function:processor-dev:live');
+    expect(fn.key).toBe(key);
+    expect([fn.accountId, fn.region, fn.partition, fn.timeoutSeconds]).toEqual([
+      '111111111111',
+      'eu-west-1',
+      'aws',
+      30,
+    ]);
+    expect(fn.permissionsBoundaryArn).toBeUndefined();
+    expect(fn.queue).toBeUndefined();
+    expect(fn.schedule).toBeUndefined();
+  });
+
   test('dead-letter queue and alarm topic are encrypted with the key', () => {
     expect(synthesized).toHaveResourceWithProperties(SqsQueue, {
       kms_master_key_id: expect.stringContaining('aws_kms_key'),
@@ -172,6 +206,14 @@ describe('SecureFunction defaults', () => {
 });
 
 describe('SecureFunction options', () => {
+  test('runtime: another Node.js runtime replaces the default', () => {
+    const { synthesized } = build({ runtime: 'nodejs24.x' });
+    expect(synthesized).toHaveResourceWithProperties(LambdaFunction, { runtime: 'nodejs24.x' });
+    expect(synthesized).not.toHaveResourceWithProperties(LambdaFunction, {
+      runtime: Defaults.LAMBDA_RUNTIME,
+    });
+  });
+
   test('environment variables are encrypted with the key, and only when present', () => {
     const { synthesized, json } = build({ environment: { TABLE: 'orders' } });
     expect(policyStatements(json, 'fn_policy').find((s) => s.sid === 'DecryptOwnEnvironment')).toMatchObject({
@@ -252,6 +294,13 @@ describe('SecureFunction validation', () => {
     [{ timeout: 901 }, InvalidPropError, /invalid timeout: 901 is outside 1..900/],
     [{ memorySize: 64 }, InvalidPropError, /invalid memorySize/],
     [{ reservedConcurrency: -1 }, InvalidPropError, /invalid reservedConcurrency/],
+    [
+      { runtime: 'python3.12' },
+      InvalidPropError,
+      /invalid runtime: "python3.12" is not a Node.js runtime identifier/,
+    ],
+    [{ runtime: 'nodejs22' }, InvalidPropError, /invalid runtime: "nodejs22" is not a Node.js runtime/],
+    [{ runtime: 'nodejs22.x; rm -rf' }, InvalidPropError, /invalid runtime/],
     [{ bundlePath: path.join(dir, 'missing.zip') }, BundleNotFoundError, /does not exist\. Build it first/],
     [{ bundlePath: dir }, BundleNotFoundError, /is not a file/],
   ])('%j', (override, type, message) => {
@@ -280,9 +329,12 @@ describe('SecureFunction invocation', () => {
   });
 
   test('a bucket may invoke the alias only from its own ARN and account', () => {
-    const { synthesized } = build({}, (fn) => {
-      fn.allowInvokeFromBucket('input', 'arn:aws:s3:::input-bucket', '111111111111');
+    const { synthesized, json } = build({}, (fn) => {
+      const permission = fn.allowInvokeFromBucket('input', 'arn:aws:s3:::input-bucket', '111111111111');
+      // One permission per bucket, however many prefixes notify the function.
+      expect(fn.allowInvokeFromBucket('input', 'arn:aws:s3:::input-bucket', '111111111111')).toBe(permission);
     });
+    expect(Object.keys(json.resource!.aws_lambda_permission!)).toHaveLength(1);
     expect(synthesized).toHaveResourceWithProperties(LambdaPermission, {
       principal: 's3.amazonaws.com',
       source_arn: 'arn:aws:s3:::input-bucket',
