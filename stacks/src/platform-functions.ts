@@ -3,10 +3,13 @@ import type { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-
 import {
   type CodeSigning,
   type EncryptionKey,
+  type FunctionQueue,
+  type FunctionSchedule,
   type PrivateNetwork,
   type SecureBucket,
   SecureFunction,
   type SecureFunctionProps,
+  SecureSecret,
 } from '@secure-lambda/constructs';
 import {
   bucketEnvName,
@@ -45,11 +48,17 @@ export interface BuiltFunction {
   readonly url?: LambdaFunctionUrl;
   /** With a `url` trigger: the policy callers attach. */
   readonly callersPolicy?: IamPolicy;
+  /** With an `sqs` trigger. */
+  readonly queue?: FunctionQueue;
+  /** With a `schedule` trigger. */
+  readonly schedule?: FunctionSchedule;
 }
 
 export interface PlatformFunctions {
   /** Every declared function but the hook, sorted by name. */
   readonly functions: readonly BuiltFunction[];
+  /** Every secret a grant names, once each, by `<store>:<name>`. */
+  readonly secrets: ReadonlyMap<string, SecureSecret>;
   /** The pre-traffic hook, when some function is released progressively and a hook is declared. */
   readonly hook?: SecureFunction;
 }
@@ -193,22 +202,75 @@ export function buildPlatformFunctions(
     return { declaration, fn, ...addTrigger(ctx, declaration, fn) };
   });
 
+  const queues = new Map(functions.flatMap((f) => (f.queue ? [[f.declaration.name, f.queue] as const] : [])));
+  const secrets = new Map<string, SecureSecret>();
+  const secretFor = (grant: { name: string; store: 'secretsmanager' | 'ssm' }): SecureSecret => {
+    const id = `${grant.store}:${grant.name}`;
+    let secret = secrets.get(id);
+    if (!secret) {
+      secret = new SecureSecret(scope, `secret-${grant.store}-${grant.name}`, {
+        name: secretName(ctx, grant),
+        store: grant.store,
+        key: ctx.key,
+        accountId: ctx.env.accountId,
+        region: ctx.env.region,
+        description: `${grant.name}: set its value out of band (it never enters Terraform state).`,
+      });
+      secrets.set(id, secret);
+    }
+    return secret;
+  };
   for (const { declaration, fn } of functions) {
-    for (const grant of declaration.grants ?? []) applyDeclaredGrant(ctx, fn, grant);
+    for (const grant of declaration.grants ?? []) {
+      if (grant.type === 'queue') {
+        // checkFunctionSet made sure the queue's function is declared with an sqs trigger.
+        queues.get(grant.function ?? declaration.name)?.grantSend(fn);
+      } else if (grant.type === 'secret') {
+        secretFor(grant).grantRead(fn);
+      } else {
+        applyDeclaredGrant(ctx, fn, grant);
+      }
+    }
   }
-  return { functions, ...(hook ? { hook } : {}) };
+  return { functions, secrets, ...(hook ? { hook } : {}) };
 }
 
 function addTrigger(
   ctx: PlatformContext,
   declaration: FunctionDeclaration,
   fn: SecureFunction,
-): Pick<BuiltFunction, 'url' | 'callersPolicy'> {
+): Pick<BuiltFunction, 'url' | 'callersPolicy' | 'queue' | 'schedule'> {
   const trigger = declaration.trigger;
   switch (trigger.type) {
     case 's3':
-      ctx.buckets[trigger.bucket].notifyOnObjectCreated(fn);
+      ctx.buckets[trigger.bucket].notifyOnObjectCreated(
+        fn,
+        trigger.prefix === undefined ? {} : { prefix: trigger.prefix },
+      );
       return {};
+    case 'sqs':
+      return {
+        queue: fn.addQueueTrigger({
+          ...(trigger.batchSize === undefined ? {} : { batchSize: trigger.batchSize }),
+          ...(trigger.maxConcurrency === undefined ? {} : { maximumConcurrency: trigger.maxConcurrency }),
+          ...(trigger.maxReceiveCount === undefined ? {} : { maxReceiveCount: trigger.maxReceiveCount }),
+        }),
+      };
+    case 'schedule':
+      return {
+        schedule: fn.addSchedule({
+          expression: trigger.expression,
+          ...(trigger.timezone === undefined ? {} : { timezone: trigger.timezone }),
+          retry: {
+            ...(trigger.maximumRetryAttempts === undefined
+              ? {}
+              : { maximumRetryAttempts: trigger.maximumRetryAttempts }),
+            ...(trigger.maximumEventAgeSeconds === undefined
+              ? {}
+              : { maximumEventAgeSeconds: trigger.maximumEventAgeSeconds }),
+          },
+        }),
+      };
     case 'url': {
       const url = fn.addFunctionUrl();
       // Callers prove who they are with a GetCallerIdentity request the function sends to STS itself,
@@ -219,16 +281,17 @@ function addTrigger(
       const callersPolicy = fn.invokeUrlPolicy(`${fn.functionName}-callers`);
       return { url, callersPolicy };
     }
-    default:
-      throw new FunctionDeclarationError(
-        `apps/${declaration.name}/function.ts`,
-        'trigger.type',
-        `${trigger.type} is not wired yet.`,
-      );
+    case 'deployment-hook':
+      // Built before the others (it receives their smoke tests); never reaches here.
+      return {};
   }
 }
 
-function applyDeclaredGrant(ctx: PlatformContext, fn: SecureFunction, grant: FunctionGrant): void {
+function applyDeclaredGrant(
+  ctx: PlatformContext,
+  fn: SecureFunction,
+  grant: Extract<FunctionGrant, { type: 'bucket' | 'data-key' }>,
+): void {
   switch (grant.type) {
     case 'bucket': {
       const bucket = ctx.buckets[grant.bucket];
@@ -244,8 +307,6 @@ function applyDeclaredGrant(ctx: PlatformContext, fn: SecureFunction, grant: Fun
       else ctx.key.grantEncryptDecrypt(fn, options);
       return;
     }
-    default:
-      throw new FunctionDeclarationError('grants', grant.type, 'is not wired yet.');
   }
 }
 

@@ -308,7 +308,7 @@ export class PlatformStack extends TerraformStack {
 
     this.functions = functions.map((f) => f.fn);
     this.deploymentHook = hook;
-    for (const { declaration, fn, url, callersPolicy } of functions) {
+    for (const { declaration, fn, url, callersPolicy, queue } of functions) {
       const name = declaration.name;
       new TerraformOutput(this, `${name}-function-name`, { value: fn.function.functionName });
       new TerraformOutput(this, `${name}-alias-arn`, { value: fn.alias.aliasArn });

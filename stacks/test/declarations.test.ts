@@ -140,7 +140,7 @@ describe('PlatformStack from declarations', () => {
       NODE_OPTIONS: '--enable-source-maps',
     });
     const guardrail = JSON.parse(
-      String((json.output?.['direct-invoke-guardrail'] as { value: string }).value),
+      String((json.output?.['direct-invoke-guardrail'] as unknown as { value: string }).value),
     );
     expect(JSON.stringify(guardrail)).toContain('secure-lambda-prod-ledger');
   });

@@ -138,7 +138,7 @@ describe('PlatformStack', () => {
     }
   });
 
-  test('the crypto API is reachable only through an AWS_IAM Function URL; new input objects invoke the processor', () => {
+  test('the crypto API is reachable only through an AWS_IAM Function URL; new input objects under incoming/ invoke the processor', () => {
     const { text, json } = synth(environments.dev);
     expect(text).toHaveResourceWithProperties(LambdaFunctionUrl, {
       authorization_type: 'AWS_IAM',
@@ -149,7 +149,11 @@ describe('PlatformStack', () => {
       unknown
     >;
     expect(notification.lambda_function).toEqual([
-      { lambda_function_arn: expect.stringContaining('aws_lambda_alias.'), events: ['s3:ObjectCreated:*'] },
+      {
+        lambda_function_arn: expect.stringContaining('aws_lambda_alias.'),
+        events: ['s3:ObjectCreated:*'],
+        filter_prefix: 'incoming/',
+      },
     ]);
     expect(text).toHaveResourceWithProperties(LambdaPermission, {
       principal: 's3.amazonaws.com',

@@ -174,7 +174,7 @@ async function objectRoundTrip(context: SmokeContext): Promise<SmokeCheck> {
   const name = outputs[StackOutput.OBJECT_PROCESSOR_FUNCTION_NAME];
   const config = await functionConfig(context, name);
   checkCode(context, config);
-  const key = `smoke/${new Date().toISOString().replace(/[:.]/g, '-')}.txt`;
+  const key = `incoming/smoke/${new Date().toISOString().replace(/[:.]/g, '-')}.txt`;
   const plaintext = randomBytes(48 * 1024);
   // No encryption header: the bucket's default (SSE-KMS with the stack key) applies, as the policy wants.
   await clients.s3.send(new PutObjectCommand({ Bucket: input, Key: key, Body: plaintext }));
