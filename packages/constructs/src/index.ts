@@ -55,4 +55,5 @@ export {
   SecureFunction,
   type SecureFunctionProps,
 } from './secure-function';
+export { type SecretStore, SecureSecret, type SecureSecretProps } from './secure-secret';
 export { VersionedAlias, type VersionedAliasProps } from './versioned-alias';
