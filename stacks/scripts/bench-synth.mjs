@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Synth time by stack size: the real dev stack (2 functions) and a stack of the same platform with 50
-// functions, measured side by side in one run (the machine is shared; compare the ratio). Uses the
+// Synth time by stack size: the real dev stack (its declared functions) and the same platform with 50
+// declared functions (all four triggers), measured side by side in one run (the machine is shared; compare the ratio). Uses the
 // compiled stacks and constructs (npm run build first; `npm run bench -w @secure-lambda/stacks` does).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,53 +11,50 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
-const { App, TerraformStack } = require('cdktf');
-const { AwsProvider } = require('@cdktf/provider-aws/lib/provider');
-const c = require('@secure-lambda/constructs');
+const { App } = require('cdktf');
 const { environments } = require(path.join(here, '..', 'dist', 'config.js'));
 const { PlatformStack } = require(path.join(here, '..', 'dist', 'platform-stack.js'));
 const { PLACEHOLDER_BUNDLE } = require(path.join(here, '..', 'dist', 'bundles.js'));
 
+const { parseFunctionDeclaration, checkFunctionSet } = require('@secure-lambda/contracts/functions');
+
+/**
+ * `count` functions declared the way apps declare them (apps/<name>/function.ts), cycling through the four
+ * triggers, each with grants (a prefix of a bucket, the data key, a secret for schedules, a queue send for
+ * URL functions), built by the real PlatformStack with the dev configuration.
+ */
+function declaredFunctions(count) {
+  const triggers = [
+    (i) => ({ type: 's3', bucket: 'input', prefix: `fn-${i}/` }),
+    () => ({ type: 'url' }),
+    () => ({ type: 'sqs', maxConcurrency: 2 }),
+    () => ({ type: 'schedule', expression: 'rate(1 hour)' }),
+  ];
+  const declarations = Array.from({ length: count }, (_, i) => {
+    const trigger = triggers[i % 4](i);
+    const grants = [
+      { type: 'bucket', bucket: 'output', access: 'write', prefix: `fn-${i}/` },
+      { type: 'data-key', use: 'encrypt', encryptionContext: { app: `fn-${i}` } },
+      ...(trigger.type === 's3'
+        ? [{ type: 'bucket', bucket: 'input', access: 'read', prefix: `fn-${i}/` }]
+        : []),
+      ...(trigger.type === 'schedule'
+        ? [{ type: 'secret', name: `fn-${i}-token`, store: 'secretsmanager' }]
+        : []),
+      ...(trigger.type === 'url' && i + 1 < count
+        ? [{ type: 'queue', access: 'send', function: `fn-${i + 1}` }]
+        : []),
+    ];
+    return parseFunctionDeclaration(`bench/fn-${i}`, { name: `fn-${i}`, trigger, grants });
+  });
+  checkFunctionSet(declarations);
+  return declarations.map((declaration) => ({ declaration, appDir: '' }));
+}
+
 function manyFunctions(app, count) {
-  const env = environments.dev;
-  const stack = new TerraformStack(app, `scale-${count}`);
-  new AwsProvider(stack, 'aws', { region: env.region, allowedAccountIds: [env.accountId] });
-  const where = { accountId: env.accountId, region: env.region };
-  const key = new c.EncryptionKey(stack, 'key', { alias: `scale-${count}`, ...where });
-  const network = new c.PrivateNetwork(stack, 'network', {
-    namePrefix: `scale-${count}`,
-    cidrBlock: '10.40.0.0/16',
-    availabilityZones: env.availabilityZones,
-    key,
-    ...where,
-  });
-  const bucket = new c.SecureBucket(stack, 'data', {
-    bucketName: `scale-${count}-${env.accountId}-data`,
-    key,
-    ...where,
-  });
-  const signing = new c.CodeSigning(stack, 'signing', {
-    profileName: `scale_${count}`,
-    artifactBucket: new c.SecureBucket(stack, 'artifacts', {
-      bucketName: `scale-${count}-${env.accountId}-artifacts`,
-      key,
-      ...where,
-    }),
-  });
-  for (let i = 0; i < count; i++) {
-    const fn = new c.SecureFunction(stack, `fn-${i}`, {
-      functionName: `scale-${count}-fn-${i}`,
-      bundlePath: PLACEHOLDER_BUNDLE,
-      key,
-      network,
-      codeSigning: signing,
-      environment: { INDEX: String(i) },
-      ...where,
-    });
-    bucket.grantRead(fn, { prefix: `tenant-${i}/` });
-    key.grantEncrypt(fn, { encryptionContext: { tenant: String(i) } });
-  }
-  return stack;
+  const declared = declaredFunctions(count);
+  const bundles = Object.fromEntries(declared.map((d) => [d.declaration.name, PLACEHOLDER_BUNDLE]));
+  return new PlatformStack(app, `scale-${count}`, environments.dev, { gaps: [], bundles }, declared);
 }
 
 function measure(label, build) {
@@ -78,8 +75,8 @@ const rounds = 3;
 const results = new Map();
 for (let round = 0; round < rounds; round++) {
   for (const [label, build] of [
-    ['dev stack (2 functions)', (app) => new PlatformStack(app, 'secure-lambda-dev', environments.dev)],
-    ['50 functions', (app) => manyFunctions(app, 50)],
+    ['dev stack (the samples)', (app) => new PlatformStack(app, 'secure-lambda-dev', environments.dev)],
+    ['50 declared functions', (app) => manyFunctions(app, 50)],
   ]) {
     const r = measure(label, build);
     const list = results.get(label) ?? [];
@@ -104,5 +101,5 @@ for (const r of rows) {
 }
 const [small, large] = rows;
 console.log(
-  `50-function stack: ${(large.total / small.total).toFixed(1)}x the time for ${(large.resources / small.resources).toFixed(1)}x the resources`,
+  `50-declared-function stack: ${(large.total / small.total).toFixed(1)}x the time for ${(large.resources / small.resources).toFixed(1)}x the resources`,
 );

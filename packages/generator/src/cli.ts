@@ -1,5 +1,6 @@
 /**
- * `npm run new:function -- <name> --trigger s3|url|sqs|schedule [--no-install]`: creates apps/<name>, then
+ * `npm run new:function -- <name> --trigger s3|url|sqs|schedule [--no-install]` (npm runs it in the repository
+ * root, so apps/ is found from the working directory): creates apps/<name>, then
  * runs `npm install` so the new workspace is linked and recorded in the lockfile (skip with --no-install).
  * Exit codes: 0 created; 1 npm install failed (the app is kept; run npm install); 2 bad input (nothing written).
  */
@@ -11,7 +12,7 @@ import { generateFunction } from './generate';
 
 const USAGE = `usage: npm run new:function -- <name> --trigger ${GENERATED_TRIGGER_TYPES.join('|')} [--no-install]`;
 
-export function main(argv: readonly string[], root = process.env.INIT_CWD ?? process.cwd()): number {
+export function main(argv: readonly string[], root = process.cwd()): number {
   let name: string;
   let trigger: string;
   let install: boolean;

@@ -297,8 +297,15 @@ function indexSource({ name, trigger }: TemplateInput): string {
  * AWS_ENDPOINT_URL itself.
  */
 `;
-  const wrap = (deps: string) =>
-    `export const handler = withObservability(createHandler(${deps}), observability);\n`;
+  // The type is spelled out: an inferred one would name aws-lambda's types by a path outside the app.
+  const wrap = (deps: string) => `type Result = Awaited<ReturnType<ReturnType<typeof createHandler>>>;
+
+/** The Lambda handler: logs, metrics and traces around the logic, secrets redacted from every line. */
+export const handler: (event: unknown, context: Context) => Promise<Result> = withObservability(
+  createHandler(${deps}),
+  observability,
+);
+`;
   switch (trigger) {
     case 's3':
     case 'sqs':
@@ -306,6 +313,7 @@ function indexSource({ name, trigger }: TemplateInput): string {
 import { DataKeyCache, EnvelopeEncryptor, KmsKeyring } from '@secure-lambda/crypto';
 import { createKmsClient } from '@secure-lambda/crypto/kms-sdk';
 import { createObservability, withObservability } from '@secure-lambda/observability';
+import type { Context } from 'aws-lambda';
 import { createHandler } from './handler';
 
 const required = (name: string): string => {
@@ -328,6 +336,7 @@ ${wrap(`{ s3, encryptor, outputBucket: required('OUTPUT_BUCKET'), logger: observ
       return `${head}import { StsIdentityVerifier } from '@secure-lambda/caller-identity';
 import { isLoopbackEndpoint, regionalStsEndpoint } from '@secure-lambda/crypto-api-client/protocol';
 import { createObservability, withObservability } from '@secure-lambda/observability';
+import type { Context } from 'aws-lambda';
 import { createHandler } from './handler';
 
 const region = process.env.AWS_REGION ?? '';
@@ -344,6 +353,7 @@ ${wrap('{ verifier, logger: observability.logger }')}`;
       return `${head}import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createObservability, withObservability } from '@secure-lambda/observability';
+import type { Context } from 'aws-lambda';
 import { createHandler } from './handler';
 
 const required = (name: string): string => {
