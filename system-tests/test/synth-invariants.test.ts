@@ -82,11 +82,12 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s', (_name, stack) => {
       const aliases = referencing(stack, 'aws_lambda_alias', 'function_name', address);
       expect(aliases.map((a) => a.name)).toEqual(['live']);
       expect(String(aliases[0]!.function_version)).toContain(`${address}.version`);
-      // The function's own alarms; a progressive deployment adds its own (checked below).
+      // The function's own alarms; a progressive deployment and the queue and schedule triggers add their
+      // own (checked below).
       const alarms = resourcesOf(stack, 'aws_cloudwatch_metric_alarm').filter(
         ([, a]) =>
           constructPath(a).startsWith(constructPath(fn).replace(/\/function$/, '/')) &&
-          !constructPath(a).includes('/deployment/'),
+          !/\/(deployment|queue|schedule)\//.test(constructPath(a)),
       );
       expect(alarms.map(([, a]) => a.metric_name).sort()).toEqual([
         'ApproximateNumberOfMessagesVisible',
@@ -238,6 +239,137 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s', (_name, stack) => {
         expect(block.sqs_managed_sse_enabled).toBeUndefined();
       }
     }
+  });
+
+  test('every queue: a TLS-only queue policy (Deny sqs:* to everyone when aws:SecureTransport is false)', () => {
+    const policies = resourcesOf(stack, 'aws_sqs_queue_policy');
+    for (const [address, queue] of resourcesOf(stack, 'aws_sqs_queue')) {
+      const own = policies.filter(([, p]) => p.queue_url === `\${${address}.url}`);
+      expect({ address, policies: own.length }).toEqual({ address, policies: 1 });
+      const arn = new RegExp(`^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\\d{12}:${String(queue.name)}$`);
+      const tls = statementsOf(stack, own[0]![1].policy).find((s) => s.sid === 'DenyInsecureTransport');
+      expect(tls).toMatchObject({
+        effect: 'Deny',
+        actions: ['sqs:*'],
+        principals: [{ type: '*', identifiers: ['*'] }],
+        condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+      });
+      expect(tls?.resources).toEqual([expect.stringMatching(arn)]);
+    }
+    // No queue policy grants anything: access comes from the callers' IAM policies.
+    for (const [, policy] of policies) {
+      for (const s of statementsOf(stack, policy.policy)) expect(s.effect).toBe('Deny');
+    }
+  });
+
+  test('every SQS trigger: the live alias, partial batch responses, a bounded concurrency, a redrive to its own DLQ', () => {
+    const queues = new Map(resourcesOf(stack, 'aws_sqs_queue'));
+    const alarms = resourcesOf(stack, 'aws_cloudwatch_metric_alarm').map(([, a]) => a);
+    for (const [address, mapping] of resourcesOf(stack, 'aws_lambda_event_source_mapping')) {
+      expect(mapping).toMatchObject({ function_response_types: ['ReportBatchItemFailures'] });
+      const concurrency = (mapping.scaling_config as Block | undefined)?.maximum_concurrency as number;
+      expect({ address, concurrency: concurrency >= 2 && concurrency <= 1000 }).toEqual({
+        address,
+        concurrency: true,
+      });
+      const aliasAddress = /^\$\{(aws_lambda_alias\.[^.]+)\.arn\}$/.exec(String(mapping.function_name))?.[1];
+      const alias = resourcesOf(stack, 'aws_lambda_alias').find(([a]) => a === aliasAddress)?.[1];
+      expect(alias?.name).toBe('live');
+      const fnAddress = /^\$\{(aws_lambda_function\.[^.]+)\.function_name\}$/.exec(
+        String(alias?.function_name),
+      )?.[1];
+      const fn = resourcesOf(stack, 'aws_lambda_function').find(([a]) => a === fnAddress)?.[1];
+      const queueAddress = /^\$\{(aws_sqs_queue\.[^.]+)\.arn\}$/.exec(String(mapping.event_source_arn))?.[1];
+      const queue = queues.get(queueAddress as string);
+      expect(queue).toBeDefined();
+      // A batch is not received twice while in flight: visibility >= 6 x the function timeout (AWS's guidance).
+      expect(queue?.visibility_timeout_seconds as number).toBeGreaterThanOrEqual(6 * (fn?.timeout as number));
+      // Redrive to a DLQ of its own, which only this queue may redrive into, and whose depth is watched.
+      const dlqAddress = /deadLetterTargetArn" = (aws_sqs_queue\.[^.]+)\.arn/.exec(
+        String(queue?.redrive_policy),
+      )?.[1];
+      const dlq = queues.get(dlqAddress as string);
+      expect(JSON.parse(String(dlq?.redrive_allow_policy))).toEqual({
+        redrivePermission: 'byQueue',
+        sourceQueueArns: [expect.stringMatching(new RegExp(`:${String(queue?.name)}$`))],
+      });
+      expect(
+        alarms.some(
+          (a) =>
+            a.metric_name === 'ApproximateNumberOfMessagesVisible' &&
+            (a.dimensions as Block).QueueName === `\${${dlqAddress}.name}` &&
+            (a.alarm_actions as string[]).length > 0,
+        ),
+      ).toBe(true);
+    }
+  });
+
+  test('every schedule: payload under the key, no flexible window, retries, a DLQ, and a role only Scheduler can assume for its group', () => {
+    const roles = new Map(resourcesOf(stack, 'aws_iam_role'));
+    const groups = new Map(resourcesOf(stack, 'aws_scheduler_schedule_group'));
+    const alarms = resourcesOf(stack, 'aws_cloudwatch_metric_alarm').map(([, a]) => a);
+    for (const [address, schedule] of resourcesOf(stack, 'aws_scheduler_schedule')) {
+      expect(String(schedule.kms_key_arn)).toMatch(/^\$\{aws_kms_key\.[^.]+\.arn\}$/);
+      expect(schedule.flexible_time_window).toEqual({ mode: 'OFF' });
+      const target = schedule.target as Block;
+      expect(String(target.arn)).toMatch(/^\$\{aws_lambda_alias\.[^.]+\.arn\}$/);
+      const retry = target.retry_policy as {
+        maximum_retry_attempts: number;
+        maximum_event_age_in_seconds: number;
+      };
+      expect(retry.maximum_retry_attempts).toBeLessThanOrEqual(185);
+      expect(retry.maximum_event_age_in_seconds).toBeLessThanOrEqual(86_400);
+      const dlq = /^\$\{(aws_sqs_queue\.[^.]+)\.arn\}$/.exec(
+        String((target.dead_letter_config as Block).arn),
+      )?.[1];
+      expect({ address, dlq: dlq !== undefined }).toEqual({ address, dlq: true });
+      expect(
+        alarms.some(
+          (a) =>
+            a.metric_name === 'ApproximateNumberOfMessagesVisible' &&
+            (a.dimensions as Block).QueueName === `\${${dlq}.name}`,
+        ),
+      ).toBe(true);
+      // Its own group, and a role whose trust names that group (Scheduler's aws:SourceArn) and the account.
+      const groupAddress = /^\$\{(aws_scheduler_schedule_group\.[^.]+)\.name\}$/.exec(
+        String(schedule.group_name),
+      )?.[1];
+      const group = groups.get(groupAddress as string);
+      expect(group).toBeDefined();
+      const roleAddress = /^\$\{(aws_iam_role\.[^.]+)\.arn\}$/.exec(String(target.role_arn))?.[1];
+      const role = roles.get(roleAddress as string) as Block;
+      const [trust, ...more] = statementsOf(stack, role.assume_role_policy);
+      expect(more).toEqual([]);
+      expect(trust?.principals).toEqual([{ type: 'Service', identifiers: ['scheduler.amazonaws.com'] }]);
+      expect(trust?.condition?.find((c) => c.variable === 'aws:SourceArn')?.values).toEqual([
+        expect.stringMatching(new RegExp(`:schedule-group/${String(group?.name)}$`)),
+      ]);
+      // The role invokes the function's live alias and nothing else.
+      const [policy] = referencing(stack, 'aws_iam_role_policy', 'role', roleAddress as string);
+      const invokes = statementsOf(stack, policy!.policy).filter((s) =>
+        s.actions.some((a) => a.startsWith('lambda:')),
+      );
+      expect(invokes.map((s) => [s.actions, s.resources?.length])).toEqual([[['lambda:InvokeFunction'], 1]]);
+      expect(invokes[0]?.resources?.[0]).toMatch(/:function:[^:]+:live$/);
+    }
+    // Every group holds a schedule (a group is only made for one).
+    const used = resourcesOf(stack, 'aws_scheduler_schedule').map(([, s]) => String(s.group_name));
+    for (const [address] of groups) expect(used).toContain(`\${${address}.name}`);
+  });
+
+  test('every secret: under the customer-managed key; its value set out of band, never in the configuration or state', () => {
+    for (const [, secret] of resourcesOf(stack, 'aws_secretsmanager_secret')) {
+      expect(String(secret.kms_key_id)).toMatch(/^\$\{aws_kms_key\.[^.]+\.arn\}$/);
+      expect(secret.recovery_window_in_days).toBe(30);
+    }
+    for (const [address, parameter] of resourcesOf(stack, 'aws_ssm_parameter')) {
+      expect(parameter).toMatchObject({ type: 'SecureString', value_wo_version: expect.any(Number) });
+      expect(String(parameter.key_id)).toMatch(/^\$\{aws_kms_key\.[^.]+\.arn\}$/);
+      // `value` is read back, decrypted, into the state on every refresh, whatever ignore_changes says.
+      expect({ address, value: parameter.value, insecure: parameter.insecure_value }).toEqual({ address });
+    }
+    // A secret version would put the value into the configuration and the state.
+    expect(resourcesOf(stack, 'aws_secretsmanager_secret_version')).toEqual([]);
   });
 
   test('every key: rotation, 30-day deletion window, a key policy without kms:* or a wildcard principal', () => {
@@ -547,6 +679,12 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s', (_name, stack) => {
       'aws_codedeploy_deployment_group',
       'aws_codedeploy_deployment_config',
       'aws_sns_topic_subscription',
+      'aws_sqs_queue_policy',
+      'aws_lambda_event_source_mapping',
+      'aws_scheduler_schedule',
+      'aws_scheduler_schedule_group',
+      'aws_secretsmanager_secret',
+      'aws_ssm_parameter',
     ]);
     const unknown = [...new Set(allResources(stack).map(([type]) => type))].filter((t) => !known.has(t));
     expect(unknown).toEqual([]);

@@ -175,7 +175,7 @@ describe('SecureSecret validation', () => {
     [{ store: 'secretsmanager', name: '' }, 'use 1-512 letters, digits and /_+=.@-'],
     [{ store: 'secretsmanager', name: 'has space' }, 'use 1-512 letters'],
     [{ store: 'secretsmanager', name: 'a'.repeat(513) }, 'use 1-512 letters'],
-    [{ store: 'secretsmanager', name: 'token-${var.x}' }, 'use 1-512 letters'],
+    [{ store: 'secretsmanager', name: `token-\${'var.x'}` }, 'use 1-512 letters'],
     [{ store: 'ssm', name: 'no-leading-slash' }, 'use a path such as "/app/db-password"'],
     [{ store: 'ssm', name: '/trailing/' }, 'use a path such as'],
     [{ store: 'ssm', name: '/double//slash' }, 'use a path such as'],
