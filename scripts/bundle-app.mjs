@@ -47,6 +47,33 @@ const zodEnglishOnly = {
   },
 };
 
+/**
+ * The SDK clients' default credential chain (environment, SSO, ini files, web identity, process, container and
+ * instance metadata: about 70 KiB with the STS and SSO clients it carries) replaced by the one source Lambda
+ * uses: the role's credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN. A handler run
+ * without them (a test, the local emulator) gets them the same way. Only the handler bundles are built here.
+ */
+const lambdaCredentialsOnly = {
+  name: 'lambda-credentials-only',
+  setup(b) {
+    b.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
+      path: '@aws-sdk/credential-provider-node/lambda-environment-only.js',
+      namespace: 'lambda-credentials',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'lambda-credentials' }, () => ({
+      contents: [
+        "import { fromEnv } from '@aws-sdk/credential-provider-env';",
+        'export const defaultProvider = (init = {}) => fromEnv(init);',
+        'export const credentialsWillNeedRefresh = () => false;',
+        'export const credentialsTreatedAsExpired = () => false;',
+      ].join('\n'),
+      // Resolved from the app as installed (not a real path): the same relative paths on every checkout.
+      resolveDir: appDir,
+      loader: 'js',
+    }));
+  },
+};
+
 const result = await build({
   entryPoints: [path.join(appDir, 'src', 'index.ts')],
   outfile: path.join(outDir, 'index.js'),
@@ -68,7 +95,7 @@ const result = await build({
   legalComments: 'none',
   // Error class names stay readable in logs (CryptoError subclasses set name from the class).
   keepNames: true,
-  plugins: [zodEnglishOnly],
+  plugins: [zodEnglishOnly, lambdaCredentialsOnly],
   metafile: true,
   logLevel: 'warning',
 });

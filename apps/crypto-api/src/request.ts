@@ -1,10 +1,10 @@
 /**
- * Reading a Function URL request: the event shape (Powertools Parser schema), the body (size-bounded
+ * Reading a Function URL request: the event shape (Powertools Parser with a valibot schema), the body (size-bounded
  * before anything parses it), and strict base64 fields. Nothing here says who the caller is: that comes
  * from STS (@secure-lambda/caller-identity), never from the event.
  */
-import { LambdaFunctionUrlSchema } from '@aws-lambda-powertools/parser/schemas/lambda';
-import { z } from 'zod';
+import { parse } from '@aws-lambda-powertools/parser';
+import * as v from 'valibot';
 import { Limits } from './constants';
 import {
   InvalidEventError,
@@ -14,13 +14,27 @@ import {
   PayloadTooLargeError,
 } from './errors';
 import { base64Length, decodeCanonicalBase64 } from './private/base64';
+import { FunctionUrlEventSchema } from './private/function-url-schema';
 
-export type FunctionUrlEvent = z.infer<typeof LambdaFunctionUrlSchema>;
+export type FunctionUrlEvent = v.InferOutput<typeof FunctionUrlEventSchema>;
+
+/** Standard Schema issues as `requestContext.http.method: Invalid value: expected ...`, without their values. */
+function issueList(issues: unknown): string[] {
+  if (!Array.isArray(issues)) return ['(event): invalid'];
+  return issues.map(
+    (issue: { message?: unknown; path?: ReadonlyArray<PropertyKey | { key: PropertyKey }> }) => {
+      const where = (issue.path ?? []).map((s) => String(typeof s === 'object' ? s.key : s)).join('.');
+      return `${where || '(event)'}: ${String(issue.message ?? 'invalid')}`;
+    },
+  );
+}
 
 /**
- * Checks that `event` is a Lambda Function URL event (payload format 2.0).
+ * Checks that `event` is a Lambda Function URL event (payload format 2.0), with Powertools Parser and the
+ * schema's Standard Schema interface.
  *
- * @throws InvalidEventError (`INVALID_EVENT`) when it is not; the zod issues are kept as `cause`
+ * @throws InvalidEventError (`INVALID_EVENT`) when it is not; `cause` lists where (`path: what was expected`),
+ *   never the values: Parser's own error carries them (`input`), and an event may carry data
  *
  * @example
  * ```ts
@@ -29,8 +43,8 @@ export type FunctionUrlEvent = z.infer<typeof LambdaFunctionUrlSchema>;
  * ```
  */
 export function parseFunctionUrlEvent(event: unknown): FunctionUrlEvent {
-  const result = LambdaFunctionUrlSchema.safeParse(event);
-  if (!result.success) throw new InvalidEventError({ cause: result.error });
+  const result = parse(event, undefined, FunctionUrlEventSchema, true);
+  if (!result.success) throw new InvalidEventError({ cause: issueList(result.error.cause) });
   return result.data;
 }
 
@@ -116,8 +130,8 @@ export function readJsonBody(bytes: Uint8Array, expected: string): unknown {
   }
 }
 
-export const EncryptRequestSchema = z.strictObject({ plaintext: z.string() });
-export const DecryptRequestSchema = z.strictObject({ ciphertext: z.string() });
+export const EncryptRequestSchema = v.strictObject({ plaintext: v.string() });
+export const DecryptRequestSchema = v.strictObject({ ciphertext: v.string() });
 
 /**
  * Validates a parsed body against a route's schema.
@@ -129,9 +143,9 @@ export const DecryptRequestSchema = z.strictObject({ ciphertext: z.string() });
  * const { plaintext } = parseRequestBody(json, EncryptRequestSchema, '{"plaintext":"<base64>"}');
  * ```
  */
-export function parseRequestBody<T>(json: unknown, schema: z.ZodType<T>, expected: string): T {
-  const result = schema.safeParse(json);
-  // The zod issues are dropped, not kept as `cause`: they name the unexpected keys the caller sent.
+export function parseRequestBody<T>(json: unknown, schema: v.GenericSchema<unknown, T>, expected: string): T {
+  const result = v.safeParse(schema, json);
+  // The issues are dropped, not kept as `cause`: they name the unexpected keys the caller sent.
   if (!result.success) throw new InvalidRequestError(expected);
-  return result.data;
+  return result.output;
 }

@@ -57,3 +57,65 @@ describe('bodyBytes and readJsonBody', () => {
     expect(readJsonBody(bodyBytes(event), '{}')).toEqual({});
   });
 });
+
+describe('parseFunctionUrlEvent (the rules of Powertools Parser’s LambdaFunctionUrlSchema)', () => {
+  type Obj = Record<string, unknown>;
+  const valid = (): Obj => JSON.parse(JSON.stringify(functionUrlEvent({ body: '{}' }))) as Obj;
+  /** The object at a path of `event` (the event's nested blocks). */
+  const at = (event: Obj, ...path: string[]): Obj => path.reduce<Obj>((node, key) => node[key] as Obj, event);
+
+  test('a Function URL event is read, and keys the schema does not know are dropped', () => {
+    const event = { ...valid(), injected: 'x' };
+    at(event, 'requestContext', 'http').injected = 'y';
+    const parsed = parseFunctionUrlEvent(event) as unknown as Obj;
+    expect(parsed.rawPath).toBe(valid().rawPath);
+    expect(parsed.injected).toBeUndefined();
+    expect(at(parsed, 'requestContext', 'http').injected).toBeUndefined();
+  });
+
+  test.each<[string, (event: Obj) => void]>([
+    ['no requestContext', (e) => delete e.requestContext],
+    ['no http block', (e) => delete at(e, 'requestContext').http],
+    ['a method outside GET..OPTIONS', (e) => (at(e, 'requestContext', 'http').method = 'TRACE')],
+    ['a sourceIp that is not an address', (e) => (at(e, 'requestContext', 'http').sourceIp = 'evil')],
+    ['a header value that is not a string', (e) => (at(e, 'headers')['x-a'] = 1)],
+    ['isBase64Encoded as a string', (e) => (e.isBase64Encoded = 'false')],
+    ['a numeric body', (e) => (e.body = 5)],
+    ['timeEpoch as a string', (e) => (at(e, 'requestContext').timeEpoch = '1')],
+    [
+      'an authorizer userArn that is not a string',
+      (e) => (at(e, 'requestContext').authorizer = { iam: { userArn: 7 } }),
+    ],
+  ])('refuses %s with INVALID_EVENT', (_name, mutate) => {
+    const event = valid();
+    mutate(event);
+    expect(() => parseFunctionUrlEvent(event)).toThrow(
+      expect.objectContaining({ code: ApiErrorCode.INVALID_EVENT }),
+    );
+  });
+
+  test('the error names where the event is wrong, never what it holds', () => {
+    const event = valid();
+    at(event, 'requestContext', 'http').sourceIp = 'CANARY-7f3a-not-an-ip';
+    at(event, 'requestContext', 'http').method = 'CANARY-METHOD';
+    let thrown: unknown;
+    try {
+      parseFunctionUrlEvent(event);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ code: ApiErrorCode.INVALID_EVENT });
+    const cause = (thrown as { cause?: unknown }).cause;
+    expect(cause).toEqual([
+      expect.stringMatching(/^requestContext\.http\.method: /),
+      expect.stringMatching(/^requestContext\.http\.sourceIp: /),
+    ]);
+    expect(JSON.stringify(cause)).not.toContain('CANARY');
+  });
+
+  test('accepts an IPv6 source address', () => {
+    const event = valid();
+    at(event, 'requestContext', 'http').sourceIp = '2001:db8::1';
+    expect(parseFunctionUrlEvent(event).requestContext.http.sourceIp).toBe('2001:db8::1');
+  });
+});

@@ -25,7 +25,7 @@ const observability = createObservability({ serviceName: SERVICE_NAME });
  * addressing is opt-in because virtual-hosted style (bucket.127.0.0.1) cannot resolve against an emulator
  * on an IP address; real S3 is deprecating path style, so production leaves S3_FORCE_PATH_STYLE unset.
  */
-const s3 = observability.tracer.captureAWSv3Client(new S3Client({ forcePathStyle: config.forcePathStyle }));
+const s3 = new S3Client({ forcePathStyle: config.forcePathStyle });
 
 /*
  * Module scope: cached data keys outlive one invocation. Each object has its own encryption context, so

@@ -8,4 +8,11 @@ export {
 } from './errors';
 export { createObservability, type Observability, type ObservabilityOptions } from './observability';
 export { redact } from './redact';
+export {
+  type DatagramSender,
+  parseTraceHeader,
+  type TraceHeader,
+  Tracer,
+  type TracerOptions,
+} from './tracer';
 export { withObservability } from './with-observability';

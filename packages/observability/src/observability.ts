@@ -1,9 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { Defaults, EnvVar, LogLevels } from './constants';
 import { ObservabilityConfigurationError } from './errors';
 import { RedactingLogFormatter } from './private/redacting-log-formatter';
+import { Tracer } from './tracer';
 
 export interface ObservabilityOptions {
   /** Service name on every log line (`service`), metric (`service` dimension) and trace annotation. */
@@ -93,9 +93,10 @@ function metricsLogger(logger: Logger): MetricsLogger {
 }
 
 /**
- * Creates the Powertools logger, metrics and tracer for one service, set up the secure way: JSON logs with
- * every line redacted (see `redact`), EMF metrics in `namespace`, and X-Ray tracing that turns itself off
- * outside Lambda or when `POWERTOOLS_TRACE_ENABLED=false`. Call it once per function, at module scope, and
+ * Creates the Powertools logger and metrics and the tracer for one service, set up the secure way: JSON logs
+ * with every line redacted (see `redact`), EMF metrics in `namespace`, and an X-Ray subsegment per sampled
+ * invocation (`Tracer`, no X-Ray SDK) that turns itself off outside Lambda or when
+ * `POWERTOOLS_TRACE_ENABLED=false`. Call it once per function, at module scope, and
  * wrap the handler with `withObservability`.
  *
  * @throws {ObservabilityConfigurationError} when `serviceName` or `namespace` is blank or `logLevel` is unknown.

@@ -1,12 +1,12 @@
-import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { EnvVar, LogMessage } from './constants';
 import type { Observability } from './observability';
 import { redactString } from './private/secret-patterns';
+import type { Tracer } from './tracer';
 
 /**
- * A stand-in for the thrown value that X-Ray may store: same name, redacted message and stack. Powertools would
- * record the raw error in the trace, where log redaction does not reach.
+ * A stand-in for the thrown value that X-Ray may store: same name, redacted message and stack. The trace is
+ * outside the logs, where log redaction does not reach.
  */
 function traceableError(thrown: unknown): Error {
   const isError = thrown instanceof Error;
@@ -29,23 +29,7 @@ function traceableError(thrown: unknown): Error {
  */
 function traced<R>(tracer: Tracer, run: () => Promise<R>): Promise<R> {
   if (!tracer.isTracingEnabled()) return run();
-  const name = `## ${process.env[EnvVar.HANDLER] ?? 'handler'}`;
-  return tracer.provider.captureAsyncFunc(name, async (subsegment) => {
-    tracer.annotateColdStart();
-    tracer.addServiceNameAnnotation();
-    try {
-      return await run();
-    } catch (error) {
-      tracer.addErrorAsMetadata(traceableError(error));
-      throw error;
-    } finally {
-      try {
-        subsegment?.close();
-      } catch {
-        // A trace that cannot be closed must not turn a handled invocation into a failed one.
-      }
-    }
-  }) as Promise<R>;
+  return tracer.capture(`## ${process.env[EnvVar.HANDLER] ?? 'handler'}`, run, traceableError);
 }
 
 /** Publishes stored metrics; a flush failure is logged, and thrown only if the handler itself succeeded. */

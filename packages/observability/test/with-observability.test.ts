@@ -1,3 +1,4 @@
+import { createSocket, type Socket } from 'node:dgram';
 import type { LambdaFunctionURLEventWithIAMAuthorizer } from 'aws-lambda';
 import {
   createObservability,
@@ -282,47 +283,90 @@ describe('withObservability', () => {
     ]);
   });
 
-  it('traces the handler in a subsegment when tracing is on, recording the error redacted', async () => {
-    const { tracer } = observability;
-    const close = jest.fn();
-    jest.spyOn(tracer, 'isTracingEnabled').mockReturnValue(true);
-    const annotateColdStart = jest.spyOn(tracer, 'annotateColdStart').mockImplementation(() => undefined);
-    const annotateService = jest
-      .spyOn(tracer, 'addServiceNameAnnotation')
-      .mockImplementation(() => undefined);
-    const addError = jest.spyOn(tracer, 'addErrorAsMetadata').mockImplementation(() => undefined);
-    const capture = jest
-      .spyOn(tracer.provider, 'captureAsyncFunc')
-      .mockImplementation((_name, run) => run({ close } as unknown as Parameters<typeof run>[0]));
-    process.env._HANDLER = 'index.handler';
-    const thrown = new Error('secret is AKIAIOSFODNN7EXAMPLE');
-    const handler = withObservability(async () => {
-      throw thrown;
-    }, observability);
+  describe('tracing (a subsegment per sampled invocation, sent to a real UDP socket as the X-Ray daemon)', () => {
+    let daemon: Socket;
+    const received: Record<string, unknown>[] = [];
+    let waiting: ((doc: Record<string, unknown>) => void)[] = [];
 
-    await expect(handler({}, lambdaContext('req-1'))).rejects.toBe(thrown);
+    beforeAll(async () => {
+      daemon = createSocket('udp4');
+      daemon.on('message', (message: Buffer) => {
+        const [header, body] = message.toString('utf8').split('\n');
+        expect(JSON.parse(header ?? '')).toEqual({ format: 'json', version: 1 });
+        const doc = JSON.parse(body ?? '') as Record<string, unknown>;
+        const next = waiting.shift();
+        if (next) next(doc);
+        else received.push(doc);
+      });
+      await new Promise<void>((resolve) => daemon.bind(0, '127.0.0.1', resolve));
+    });
+    afterAll(() => daemon.close());
 
-    expect(capture).toHaveBeenCalledWith('## index.handler', expect.any(Function));
-    expect(annotateColdStart).toHaveBeenCalledTimes(1);
-    expect(annotateService).toHaveBeenCalledTimes(1);
-    expect(close).toHaveBeenCalledTimes(1);
-    const recorded = addError.mock.calls[0]?.[0];
-    expect(recorded?.message).toBe(`secret is ${REDACTED}`);
-    expect(recorded?.stack).not.toContain('AKIAIOSFODNN7EXAMPLE');
-  });
+    /** The next subsegment the daemon receives. */
+    const nextSubsegment = () =>
+      new Promise<Record<string, unknown>>((resolve) => {
+        const ready = received.shift();
+        if (ready) resolve(ready);
+        else waiting.push(resolve);
+      });
 
-  it('returns the result of a traced handler and closes the subsegment', async () => {
-    const { tracer } = observability;
-    const close = jest.fn();
-    jest.spyOn(tracer, 'isTracingEnabled').mockReturnValue(true);
-    jest.spyOn(tracer, 'annotateColdStart').mockImplementation(() => undefined);
-    jest.spyOn(tracer, 'addServiceNameAnnotation').mockImplementation(() => undefined);
-    jest
-      .spyOn(tracer.provider, 'captureAsyncFunc')
-      .mockImplementation((_name, run) => run({ close } as unknown as Parameters<typeof run>[0]));
-    const handler = withObservability(async () => ({ statusCode: 204 }), observability);
+    beforeEach(() => {
+      received.length = 0;
+      waiting = [];
+      process.env.AWS_EXECUTION_ENV = 'AWS_Lambda_nodejs22.x';
+      process.env.AWS_XRAY_DAEMON_ADDRESS = `127.0.0.1:${daemon.address().port}`;
+      process.env._HANDLER = 'index.handler';
+      observability = createObservability({ serviceName: 'orders' });
+    });
+    afterEach(() => {
+      delete process.env.AWS_XRAY_DAEMON_ADDRESS;
+    });
 
-    await expect(handler({}, lambdaContext('req-1'))).resolves.toEqual({ statusCode: 204 });
-    expect(close).toHaveBeenCalledTimes(1);
+    it('records the handler, cold start then warm, and the error redacted; never the result', async () => {
+      const thrown = new Error('secret is AKIAIOSFODNN7EXAMPLE');
+      let fail = true;
+      const handler = withObservability(async () => {
+        if (fail) throw thrown;
+        return { token: 'RESULT-CANARY-91c2' };
+      }, observability);
+
+      await expect(handler({}, lambdaContext('req-1'))).rejects.toBe(thrown);
+      const first = await nextSubsegment();
+      fail = false;
+      await expect(handler({}, lambdaContext('req-2'))).resolves.toEqual({ token: 'RESULT-CANARY-91c2' });
+      const second = await nextSubsegment();
+
+      expect(first).toMatchObject({
+        name: '## index.handler',
+        type: 'subsegment',
+        trace_id: TRACE_ID,
+        parent_id: '53995c3f42cd8ad8',
+        annotations: { ColdStart: true, Service: 'orders' },
+        fault: true,
+        cause: { exceptions: [{ type: 'Error', message: `secret is ${REDACTED}` }] },
+      });
+      expect(first.id).toMatch(/^[0-9a-f]{16}$/);
+      expect(Number(first.end_time)).toBeGreaterThanOrEqual(Number(first.start_time));
+      expect(JSON.stringify(first)).not.toContain('AKIAIOSFODNN7EXAMPLE');
+      expect(second).toMatchObject({ annotations: { ColdStart: false, Service: 'orders' } });
+      expect(second.fault).toBeUndefined();
+      expect(JSON.stringify(second)).not.toContain('RESULT-CANARY');
+    });
+
+    it('sends nothing for an unsampled invocation, and nothing when tracing is off', async () => {
+      const handler = withObservability(async () => 'ok', observability);
+      process.env._X_AMZN_TRACE_ID = TRACE_HEADER.replace('Sampled=1', 'Sampled=0');
+      await handler({}, lambdaContext('unsampled'));
+      process.env.POWERTOOLS_TRACE_ENABLED = 'false';
+      const off = createObservability({ serviceName: 'off' });
+      process.env._X_AMZN_TRACE_ID = TRACE_HEADER;
+      await withObservability(async () => 'ok', off)({}, lambdaContext('off'));
+      delete process.env.POWERTOOLS_TRACE_ENABLED;
+      // The next datagram is the sampled invocation's: the two before it sent none.
+      await handler({}, lambdaContext('sampled'));
+      const doc = await nextSubsegment();
+      expect(doc.annotations).toEqual({ ColdStart: false, Service: 'orders' });
+      expect(received).toEqual([]);
+    });
   });
 });
