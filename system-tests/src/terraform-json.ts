@@ -22,8 +22,17 @@ export interface SynthesizedStack {
   readonly json: TerraformJson;
 }
 
-/** Every stack `cdktf synth` wrote. */
-export function loadStacks(out = CDKTF_OUT): SynthesizedStack[] {
+/**
+ * The bootstrap stacks' names start with this (stacks/src/bootstrap-config.ts, `bootstrapStackName`): each
+ * makes an account ready for CI and holds no platform resource, so the platform invariants do not apply.
+ */
+export const BOOTSTRAP_STACK_PREFIX = 'secure-lambda-bootstrap-';
+
+/** Whether a synthesized stack is a bootstrap stack (by its name). */
+export const isBootstrapStack = (name: string): boolean => name.startsWith(BOOTSTRAP_STACK_PREFIX);
+
+/** Every stack `cdktf synth` wrote, platform and bootstrap alike. */
+export function loadAllStacks(out = CDKTF_OUT): SynthesizedStack[] {
   const stacksDir = path.join(out, 'stacks');
   if (!existsSync(stacksDir)) throw new Error(`${stacksDir} is missing: synthesize first (npm run synth).`);
   return readdirSync(stacksDir)
@@ -34,6 +43,19 @@ export function loadStacks(out = CDKTF_OUT): SynthesizedStack[] {
       ...s,
       json: JSON.parse(readFileSync(path.join(s.dir, 'cdk.tf.json'), 'utf8')) as TerraformJson,
     }));
+}
+
+/**
+ * The platform stacks `cdktf synth` wrote (`secure-lambda-<env>`): what the synth invariants, the guardrail
+ * and the function-role simulation hold to the platform's bar. Bootstrap stacks are left out.
+ */
+export function loadStacks(out = CDKTF_OUT): SynthesizedStack[] {
+  return loadAllStacks(out).filter((s) => !isBootstrapStack(s.name));
+}
+
+/** The bootstrap stacks `cdktf synth` wrote (`secure-lambda-bootstrap-<env>`). */
+export function loadBootstrapStacks(out = CDKTF_OUT): SynthesizedStack[] {
+  return loadAllStacks(out).filter((s) => isBootstrapStack(s.name));
 }
 
 /** `[address, block]` for every resource of one type. */
