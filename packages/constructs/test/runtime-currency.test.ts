@@ -13,7 +13,11 @@ const bundlePath = path.join(dir, 'bundle.zip');
 writeFileSync(bundlePath, 'bytes to hash');
 
 /** A stack with the platform's function, plus raw functions on other runtimes, synthesized on `day`. */
-function warningsOn(day: string, extraRuntimes: readonly string[] = []): Map<string, string[]> {
+function warningsOn(
+  day: string,
+  extraRuntimes: readonly string[] = [],
+  platformRuntime?: string,
+): Map<string, string[]> {
   const app = Testing.app();
   const stack = new TerraformStack(app, 'stack');
   const key = new EncryptionKey(stack, 'key', { alias: 'k', accountId: '111111111111', region: 'eu-west-1' });
@@ -24,6 +28,7 @@ function warningsOn(day: string, extraRuntimes: readonly string[] = []): Map<str
     network: fakeNetwork(),
     accountId: '111111111111',
     region: 'eu-west-1',
+    ...(platformRuntime ? { runtime: platformRuntime } : {}),
   });
   for (const runtime of extraRuntimes) {
     new LambdaFunction(stack, `raw-${runtime}`, {
@@ -85,6 +90,13 @@ describe('RuntimeCurrency (fixed clock)', () => {
     ]);
     expect(found.filter((w) => w.startsWith('stack/platform/'))).toEqual([
       expect.stringContaining('runtime nodejs22.x is deprecated by AWS in 144 days'),
+    ]);
+  });
+
+  test('a SecureFunction moved to nodejs24.x (the runtime prop) synthesizes it and is current until 2027-11', () => {
+    expect(runtimeWarnings(warningsOn('2027-05-01', [], 'nodejs24.x'))).toEqual([]);
+    expect(runtimeWarnings(warningsOn('2027-11-02', [], 'nodejs24.x'))).toEqual([
+      expect.stringContaining('runtime nodejs24.x is deprecated by AWS in 180 days'),
     ]);
   });
 
