@@ -317,6 +317,8 @@ export class PlatformStack extends TerraformStack {
       if (url) new TerraformOutput(this, `${name}-function-arn`, { value: fn.function.arn });
       if (callersPolicy)
         new TerraformOutput(this, `${name}-callers-policy-arn`, { value: callersPolicy.arn });
+      // Where producers (and the local smoke test) send the function's messages.
+      if (queue) new TerraformOutput(this, `${name}-queue-url`, { value: queue.queueUrl });
     }
     new TerraformOutput(this, StackOutput.RELEASE, {
       description: 'What `secure-lambda release|rollback|status|prune` needs to know about each function.',

@@ -135,12 +135,12 @@ describe('PlatformStack from declarations', () => {
     const fn = Object.values(json.resource!.aws_lambda_function!).find(
       (f) => f.function_name === 'secure-lambda-prod-ledger',
     );
-    expect((fn?.environment as { variables: Record<string, string> }).variables).toEqual({
+    expect((fn!.environment as { variables: Record<string, string> }).variables).toEqual({
       LEDGER_MODE: 'strict',
       NODE_OPTIONS: '--enable-source-maps',
     });
     const guardrail = JSON.parse(
-      String((json.output?.['direct-invoke-guardrail'] as unknown as { value: string }).value),
+      String((json.output!['direct-invoke-guardrail'] as unknown as { value: string }).value),
     );
     expect(JSON.stringify(guardrail)).toContain('secure-lambda-prod-ledger');
   });
@@ -160,7 +160,7 @@ describe('PlatformStack from declarations', () => {
     const fn = Object.values(json.resource!.aws_lambda_function!).find(
       (f) => f.function_name === 'secure-lambda-dev-report',
     );
-    expect((fn?.environment as { variables: Record<string, string> }).variables).toMatchObject({
+    expect((fn!.environment as { variables: Record<string, string> }).variables).toMatchObject({
       OUTPUT_BUCKET: expect.stringContaining('aws_s3_bucket.output-bucket'),
       KEY_ARN: expect.stringContaining('aws_kms_key.'),
     });
@@ -172,6 +172,36 @@ describe('PlatformStack from declarations', () => {
     expect(documents).toContain('arn:aws:s3:::secure-lambda-dev-111111111111-output/reports/*');
     expect(documents).not.toContain('arn:aws:s3:::secure-lambda-dev-111111111111-output/*"');
     expect(documents).toContain('"values":["report"],"variable":"kms:EncryptionContext:app"');
+  });
+
+  test('an sqs function publishes its queue URL; a queue grant sends to exactly that queue', () => {
+    const { json } = synth(
+      declared(
+        { name: 'orders', trigger: { type: 'sqs' }, grants: [] },
+        {
+          name: 'api',
+          trigger: { type: 'url' },
+          grants: [{ type: 'queue', access: 'send', function: 'orders' }],
+        },
+      ),
+      environments.dev,
+    );
+    expect(Object.keys(json.output ?? {})).toContain('orders-queue-url');
+    const api = Object.values(json.resource!.aws_lambda_function!).find(
+      (f) => f.function_name === 'secure-lambda-dev-api',
+    );
+    expect((api!.environment as { variables: Record<string, string> }).variables.ORDERS_QUEUE_URL).toBe(
+      'https://sqs.eu-west-1.amazonaws.com/111111111111/secure-lambda-dev-orders-queue',
+    );
+    const policy = JSON.stringify(
+      Object.entries(json.data!.aws_iam_policy_document!).find(([id]) =>
+        id.startsWith('api_policy_document'),
+      )?.[1],
+    );
+    expect(policy).toContain('sqs:SendMessage');
+    expect(policy).toContain(
+      '"resources":["arn:aws:sqs:eu-west-1:111111111111:secure-lambda-dev-orders-queue"]',
+    );
   });
 
   test('the hook is not deployed when every function is released at once, and cannot itself be progressive', () => {

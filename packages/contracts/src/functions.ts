@@ -626,7 +626,7 @@ export function checkFunctionSet(declarations: readonly FunctionDeclaration[]): 
     for (const [i, g] of (d.grants ?? []).entries()) {
       if (g.type !== 'queue') continue;
       const target = byName.get(g.function ?? d.name);
-      if (!target || target.trigger.type !== 'sqs') {
+      if (target?.trigger.type !== 'sqs') {
         throw new FunctionDeclarationError(
           `apps/${d.name}/function.ts`,
           `grants[${i}].function`,
