@@ -38,6 +38,18 @@ describe('the Lambda runtime Node lane', () => {
     expect(major > 22 || (major === 22 && minor >= 19)).toBe(true);
   });
 
+  test('with-lambda-node runs a command (and the node it starts) on that binary: how the suite runs on it', () => {
+    const run = spawnSync(
+      process.execPath,
+      [require.resolve('@secure-lambda/bundle-runner/with-lambda-node.cjs'), 'node', '-p', 'process.version'],
+      { encoding: 'utf8' },
+    );
+    expect({ status: run.status, stdout: run.stdout.trim() }).toEqual({
+      status: 0,
+      stdout: LAMBDA_NODE.version,
+    });
+  });
+
   test('every synthesized function deploys LAMBDA_RUNTIME: the lane tests what ships', () => {
     const stacks = loadStacks(synthesizedOutDir());
     const runtimes = stacks.flatMap((stack) =>
