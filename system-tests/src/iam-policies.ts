@@ -162,3 +162,33 @@ export function resourcePolicies(stack: SynthesizedStack): Map<string, ResourceP
   }
   return policies;
 }
+
+/** A role a service assumes (not a function's), with the service and its identity policy resolved. */
+export interface ServiceRolePolicy {
+  readonly roleName: string;
+  readonly roleArn: string;
+  readonly service: string;
+  readonly statements: IamStatement[];
+}
+
+/**
+ * Every role of the stack whose trust policy names `service` (e.g. `scheduler.amazonaws.com`), with the
+ * statements of its inline policies, references resolved as for function roles.
+ */
+export function serviceRolePolicies(stack: SynthesizedStack, service: string): ServiceRolePolicy[] {
+  const resolve = tokenResolver(stack);
+  return resourcesOf(stack, 'aws_iam_role').flatMap(([address, role]) => {
+    const trust = documentOf(stack, role.assume_role_policy as string);
+    if (
+      !trust.some((s) =>
+        (s.principals ?? []).some((p) => p.type === 'Service' && p.identifiers.includes(service)),
+      )
+    ) {
+      return [];
+    }
+    const statements = resourcesOf(stack, 'aws_iam_role_policy')
+      .filter(([, p]) => (p.role as string).includes(`${address}.`))
+      .flatMap(([, p]) => documentOf(stack, p.policy as string).map((s) => toIam(s, resolve)));
+    return [{ roleName: role.name as string, roleArn: resolve(`\${${address}.arn}`), service, statements }];
+  });
+}

@@ -5,8 +5,9 @@ import {
   type ResourcePolicy,
   type RolePolicy,
   resourcePolicies,
+  serviceRolePolicies,
 } from '../src/iam-policies';
-import { loadStacks, type SynthesizedStack } from '../src/terraform-json';
+import { loadStacks, resourcesOf, type SynthesizedStack } from '../src/terraform-json';
 
 /**
  * Each function role allows exactly its declared grants: every declared action on every declared
@@ -215,6 +216,46 @@ function deniedProbes(stack: SynthesizedStack, role: RolePolicy, others: RolePol
       action: 'secretsmanager:GetSecretValue',
       resource: `arn:aws:secretsmanager:${region}:${account}:secret:db-AbCdEf`,
     },
+    // The trigger and secret surfaces: another function's queue, another secret or parameter, the schedules.
+    {
+      action: 'sqs:ReceiveMessage',
+      resource: `arn:aws:sqs:${region}:${account}:${other.functionName}-queue`,
+    },
+    { action: 'sqs:DeleteMessage', resource: `arn:aws:sqs:${region}:${account}:${other.functionName}-queue` },
+    { action: 'sqs:PurgeQueue', resource: `arn:aws:sqs:${region}:${account}:${role.functionName}-queue` },
+    {
+      action: 'sqs:SetQueueAttributes',
+      resource: `arn:aws:sqs:${region}:${account}:${role.functionName}-queue`,
+    },
+    {
+      action: 'secretsmanager:GetSecretValue',
+      resource: `arn:aws:secretsmanager:${region}:${account}:secret:${other.functionName}/someone-elses-token-AbCdEf`,
+    },
+    {
+      action: 'secretsmanager:PutSecretValue',
+      resource: `arn:aws:secretsmanager:${region}:${account}:secret:${role.functionName}/token-AbCdEf`,
+    },
+    {
+      action: 'ssm:GetParameter',
+      resource: `arn:aws:ssm:${region}:${account}:parameter/${other.functionName}/token`,
+    },
+    { action: 'ssm:GetParametersByPath', resource: `arn:aws:ssm:${region}:${account}:parameter/` },
+    {
+      action: 'kms:Decrypt',
+      resource: ownKey,
+      context: {
+        'kms:ViaService': `secretsmanager.${region}.amazonaws.com`,
+        'kms:EncryptionContext:SecretARN': `arn:aws:secretsmanager:${region}:${account}:secret:someone-else-AbCdEf`,
+      },
+    },
+    {
+      action: 'scheduler:UpdateSchedule',
+      resource: `arn:aws:scheduler:${region}:${account}:schedule/${role.functionName}/${role.functionName}`,
+    },
+    {
+      action: 'scheduler:CreateSchedule',
+      resource: `arn:aws:scheduler:${region}:${account}:schedule/default/x`,
+    },
     { action: 'dynamodb:Scan', resource: `arn:aws:dynamodb:${region}:${account}:table/orders` },
     { action: 'cloudtrail:StopLogging', resource: `arn:aws:cloudtrail:${region}:${account}:trail/org` },
   ];
@@ -272,6 +313,70 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s function roles', (_na
       }
       expect(allowed).toEqual([]);
     });
+  });
+});
+
+describe.each(stacks.map((s) => [s.name, s] as const))('%s schedule roles', (_name, stack) => {
+  const resources = resourcePolicies(stack);
+  const provider = stack.json.provider!.aws![0]!;
+  const region = provider.region as string;
+  const account = (provider.allowed_account_ids as string[])[0]!;
+  const schedulerRoles = serviceRolePolicies(stack, 'scheduler.amazonaws.com');
+  const functions = resourcesOf(stack, 'aws_lambda_function').map(([, f]) => f.function_name as string);
+
+  test("one role per schedule; each invokes only its own function's live alias and sends only to its own DLQ", async () => {
+    expect(schedulerRoles.length).toBe(resourcesOf(stack, 'aws_scheduler_schedule').length);
+    const wrong: string[] = [];
+    for (const role of schedulerRoles) {
+      // <function>-scheduler: the role belongs to one function.
+      const own = role.roleName.replace(/-scheduler$/, '');
+      expect(functions).toContain(own);
+      const fn = `arn:aws:lambda:${region}:${account}:function:${own}`;
+      const expectations: Array<[Probe, string]> = [
+        [{ action: 'lambda:InvokeFunction', resource: `${fn}:live` }, 'Allowed'],
+        [{ action: 'lambda:InvokeFunction', resource: fn }, 'ImplicitlyDenied'],
+        [{ action: 'lambda:InvokeFunction', resource: `${fn}:1` }, 'ImplicitlyDenied'],
+        [
+          { action: 'sqs:SendMessage', resource: `arn:aws:sqs:${region}:${account}:${own}-schedule-dlq` },
+          'Allowed',
+        ],
+        [
+          { action: 'sqs:SendMessage', resource: `arn:aws:sqs:${region}:${account}:${own}-dlq` },
+          'ImplicitlyDenied',
+        ],
+        [{ action: 'lambda:UpdateFunctionCode', resource: fn }, 'ImplicitlyDenied'],
+        [{ action: 'iam:PassRole', resource: role.roleArn }, 'ImplicitlyDenied'],
+        [
+          {
+            action: 'scheduler:CreateSchedule',
+            resource: `arn:aws:scheduler:${region}:${account}:schedule/default/x`,
+          },
+          'ImplicitlyDenied',
+        ],
+      ];
+      for (const other of functions.filter((f) => f !== own)) {
+        expectations.push([
+          {
+            action: 'lambda:InvokeFunction',
+            resource: `arn:aws:lambda:${region}:${account}:function:${other}:live`,
+          },
+          'ImplicitlyDenied',
+        ]);
+      }
+      for (const [probe, expected] of expectations) {
+        const decision = await decide(
+          { roleArn: role.roleArn, statements: role.statements },
+          account,
+          probe,
+          resources,
+        );
+        if (decision !== expected)
+          wrong.push(
+            `${role.roleName}: ${probe.action} ${probe.resource} -> ${decision}, expected ${expected}`,
+          );
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 });
 
