@@ -299,7 +299,7 @@ describe.each(stacks.map((s) => [s.name, s] as const))('%s function roles', (_na
       expect([...new Set(probes.map((p) => p.action))].filter((a) => !allowedActions.has(a))).toEqual([]);
     });
 
-    test('denies at least 20 probes outside its grants', async () => {
+    test('[TM-SECRET-01] denies at least 20 probes outside its grants (other secrets, queues, schedules, keys, buckets)', async () => {
       const probes = deniedProbes(
         stack,
         role,

@@ -111,7 +111,7 @@ describe('parseFunctionDeclaration', () => {
     );
   });
 
-  test('a secret never goes into the environment, and platform-set names cannot be shadowed', () => {
+  test('[TM-SECRET-01] a secret never goes into the environment, and platform-set names cannot be shadowed', () => {
     const env = (environment: Record<string, string>) =>
       failure({ name: 'report', trigger: { type: 'url' }, environment });
     for (const name of ['DB_PASSWORD', 'API_KEY', 'githubToken', 'CLIENT_SECRET', 'AWS_CREDENTIALS']) {
