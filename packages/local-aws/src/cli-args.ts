@@ -12,7 +12,15 @@ const COMMANDS = {
   deploy: 'start (or reuse) the emulator, apply the local stack with terraform, smoke-test it',
   destroy: 'destroy the local stack and stop the emulator',
   plan: 'terraform plan against the running emulator (exit 2 = drift)',
+  bootstrap:
+    'CI bootstrap step 1: apply secure-lambda-bootstrap-ENV with local state (--env, your AWS credentials), ' +
+    'or both steps on the emulator (--emulator)',
+  'migrate-state': 'CI bootstrap step 2: terraform init -migrate-state into the bucket step 1 made (--env)',
 } as const;
+
+/** The environments a CI bootstrap is for (stacks/src/bootstrap-config.ts). */
+export const BOOTSTRAP_ENVIRONMENTS = ['dev', 'prod'] as const;
+export type BootstrapEnvironment = (typeof BOOTSTRAP_ENVIRONMENTS)[number];
 
 type Command = keyof typeof COMMANDS;
 
@@ -25,7 +33,7 @@ interface OptionSpec {
   readonly description: string;
 }
 
-const ALL: readonly Command[] = ['deploy', 'destroy', 'plan'];
+const ALL: readonly Command[] = ['deploy', 'destroy', 'plan', 'bootstrap', 'migrate-state'];
 
 const OPTIONS = {
   'local-dir': {
@@ -44,14 +52,30 @@ const OPTIONS = {
   report: {
     type: 'string',
     value: 'FILE',
-    commands: ['deploy', 'destroy'],
+    commands: ['deploy', 'destroy', 'bootstrap'],
     description: 'also write the report as JSON to FILE',
   },
   'owner-pid': {
     type: 'string',
     value: 'PID',
-    commands: ['deploy'],
+    commands: ['deploy', 'bootstrap'],
     description: 'a new emulator stops by itself once process PID exits (for tests)',
+  },
+  env: {
+    type: 'string',
+    value: 'ENV',
+    commands: ['bootstrap', 'migrate-state'],
+    description: `the environment whose account to bootstrap: ${BOOTSTRAP_ENVIRONMENTS.join(' or ')}`,
+  },
+  emulator: {
+    type: 'boolean',
+    commands: ['bootstrap'],
+    description: 'bootstrap the local emulator instead: both steps, the state bucket in moto',
+  },
+  'auto-approve': {
+    type: 'boolean',
+    commands: ['bootstrap'],
+    description: 'apply without asking (the plan is still printed)',
   },
   help: { type: 'boolean', commands: ALL, description: 'print this text and exit' },
 } as const satisfies Readonly<Record<string, OptionSpec>>;
@@ -89,6 +113,12 @@ export interface Args {
   bundles: Record<string, string>;
   report?: string;
   ownerPid?: number;
+  /** bootstrap, migrate-state: the environment (real account). */
+  env?: BootstrapEnvironment;
+  /** bootstrap: on the emulator. Set only when given. */
+  emulator?: true;
+  /** bootstrap: apply without asking. Set only when given. */
+  autoApprove?: true;
 }
 
 function isCommand(word: string | undefined): word is Command {
@@ -128,14 +158,16 @@ export function parseArgs(argv: readonly string[]): Args {
     }
     if (spec.type === 'boolean') {
       if (token.value !== undefined) throw new LocalUsageError(`${token.rawName} takes no value`);
-      args.help = true;
+      if (token.name === 'emulator') args.emulator = true;
+      else if (token.name === 'auto-approve') args.autoApprove = true;
+      else args.help = true;
       continue;
     }
     const value = token.value;
     if (value === undefined || (!token.inlineValue && value.startsWith('--'))) {
       throw new LocalUsageError(`${token.rawName} needs a value`);
     }
-    switch (token.name as Exclude<OptionName, 'help'>) {
+    switch (token.name as Exclude<OptionName, 'help' | 'emulator' | 'auto-approve'>) {
       case 'local-dir':
         args.localDir = path.resolve(value);
         break;
@@ -150,6 +182,13 @@ export function parseArgs(argv: readonly string[]): Args {
         args.ownerPid = pid;
         break;
       }
+      case 'env': {
+        if (!(BOOTSTRAP_ENVIRONMENTS as readonly string[]).includes(value)) {
+          throw new LocalUsageError(`--env takes ${BOOTSTRAP_ENVIRONMENTS.join(' or ')}, got ${value}`);
+        }
+        args.env = value as BootstrapEnvironment;
+        break;
+      }
       case 'bundle': {
         const match = /^([a-z0-9-]+)=(.+)$/.exec(value);
         if (!match) {
@@ -159,6 +198,19 @@ export function parseArgs(argv: readonly string[]): Args {
         break;
       }
     }
+  }
+  if (
+    !args.help &&
+    args.command === 'bootstrap' &&
+    (args.env === undefined) === (args.emulator === undefined)
+  ) {
+    throw new LocalUsageError('bootstrap takes either --env ENV (an AWS account) or --emulator');
+  }
+  if (!args.help && args.command === 'bootstrap' && args.emulator && args.autoApprove) {
+    throw new LocalUsageError('--auto-approve is for --env; the emulator is always applied without asking');
+  }
+  if (!args.help && args.command === 'migrate-state' && args.env === undefined) {
+    throw new LocalUsageError('migrate-state needs --env ENV');
   }
   return args;
 }

@@ -36,6 +36,30 @@ describe('secure-lambda-local arguments (node:util parseArgs, one option table)'
     });
   });
 
+  it('parses the two bootstrap steps for an account, and the emulator bootstrap', () => {
+    expect(parseArgs(['bootstrap', '--env', 'prod', '--auto-approve'])).toEqual({
+      command: 'bootstrap',
+      help: false,
+      bundles: {},
+      env: 'prod',
+      autoApprove: true,
+    });
+    expect(parseArgs(['migrate-state', '--env', 'dev'])).toEqual({
+      command: 'migrate-state',
+      help: false,
+      bundles: {},
+      env: 'dev',
+    });
+    expect(parseArgs(['bootstrap', '--emulator', '--owner-pid', '7', '--local-dir', 'l'])).toEqual({
+      command: 'bootstrap',
+      help: false,
+      bundles: {},
+      emulator: true,
+      ownerPid: 7,
+      localDir: path.resolve('l'),
+    });
+  });
+
   it('answers --help before or after the command', () => {
     expect(parseArgs(['--help']).help).toBe(true);
     expect(parseArgs(['plan', '--help']).help).toBe(true);
@@ -54,6 +78,13 @@ describe('secure-lambda-local arguments (node:util parseArgs, one option table)'
     [['deploy', '--owner-pid', '0'], '--owner-pid takes a process id'],
     [['deploy', '--help=yes'], '--help takes no value'],
     [['deploy', 'stray'], 'unexpected argument stray'],
+    [['bootstrap'], 'bootstrap takes either --env ENV (an AWS account) or --emulator'],
+    [['bootstrap', '--env', 'dev', '--emulator'], 'bootstrap takes either --env ENV'],
+    [['bootstrap', '--env', 'staging'], '--env takes dev or prod, got staging'],
+    [['bootstrap', '--emulator', '--auto-approve'], '--auto-approve is for --env'],
+    [['migrate-state'], 'migrate-state needs --env ENV'],
+    [['migrate-state', '--env', 'dev', '--emulator'], 'unknown option --emulator'],
+    [['deploy', '--env', 'dev'], 'unknown option --env'],
   ])('rejects %j with a typed usage error: %s', (argv, message) => {
     const error = usageError(argv);
     expect(error.code).toBe('LOCAL_USAGE');
@@ -62,15 +93,26 @@ describe('secure-lambda-local arguments (node:util parseArgs, one option table)'
 
   it('generates a usage text that names every command and every option it accepts, and no other', () => {
     const text = usage();
-    expect(text).toMatch(/^usage: secure-lambda-local <deploy\|destroy\|plan> \[options\]/);
+    expect(text).toMatch(
+      /^usage: secure-lambda-local <deploy\|destroy\|plan\|bootstrap\|migrate-state> \[options\]/,
+    );
     const flags = [...text.matchAll(/^ {2}(--[a-z-]+)/gm)].map((m) => m[1]);
-    expect(flags).toEqual(['--local-dir', '--bundle', '--report', '--owner-pid', '--help']);
+    expect(flags).toEqual([
+      '--local-dir',
+      '--bundle',
+      '--report',
+      '--owner-pid',
+      '--env',
+      '--emulator',
+      '--auto-approve',
+      '--help',
+    ]);
     for (const command of ['deploy', 'destroy', 'plan']) {
       expect(text).toMatch(new RegExp(`^ {2}${command} `, 'm'));
       expect(parseArgs([command]).command).toBe(command);
     }
     // A flag the text restricts to some commands is refused by the others.
-    expect(text).toMatch(/--owner-pid PID .*\(deploy\)$/m);
+    expect(text).toMatch(/--owner-pid PID .*\(deploy, bootstrap\)$/m);
     expect(usageError(['destroy', '--owner-pid', '1']).message).toContain('unknown option --owner-pid');
   });
 });
