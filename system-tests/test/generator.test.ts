@@ -161,7 +161,7 @@ test(
     console.log(
       output
         .split('\n')
-        .filter((l) => /Tests:|Test Suites:|to add|passed|failed/.test(l))
+        .filter((l) => /Tests:|Test Suites:|to add|checkov:|review:/.test(l))
         .join('\n'),
     );
   },
