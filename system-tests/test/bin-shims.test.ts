@@ -83,6 +83,11 @@ const EXPECTED: Readonly<Record<string, { args: string[]; code: number; output: 
   },
   'secure-lambda-review': { args: ['--help'], code: 0, output: /secure-lambda-review/ },
   'secure-lambda-local': { args: ['--help'], code: 0, output: /usage: secure-lambda-local/ },
+  'secure-lambda-new-function': {
+    args: [],
+    code: 2,
+    output: /give one function name and --trigger[\s\S]*usage: npm run new:function/,
+  },
 };
 
 describe('bins after npm ci', () => {

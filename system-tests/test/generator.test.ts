@@ -79,7 +79,7 @@ function generateAndBuild(root: string): Record<string, string> {
     const name = `gen-${trigger}`;
     run(
       process.execPath,
-      ['packages/generator/bin/new-function.cjs', name, '--trigger', trigger, '--no-install'],
+      ['packages/generator/bin/secure-lambda-new-function.cjs', name, '--trigger', trigger, '--no-install'],
       root,
     );
     const app = path.join(root, 'apps', name);
