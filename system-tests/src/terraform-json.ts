@@ -1,9 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { cdktfOutDir } from './synth';
 
 /** Repository root. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-export const CDKTF_OUT = path.join(REPO_ROOT, 'cdktf.out');
+/**
+ * The synth output the tests read: the app's (`SECURE_LAMBDA_SYNTH_DIR`, e.g. the generator test's copy of the
+ * repository with generated functions), by default this repository's `cdktf.out`.
+ */
+export const CDKTF_OUT = cdktfOutDir();
 
 export type Block = Record<string, unknown>;
 

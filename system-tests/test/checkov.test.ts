@@ -13,7 +13,17 @@ import {
   skipFileProblems,
 } from '@secure-lambda/terraform';
 import { skipChecksAsYaml } from '../src/checkov-yaml';
-import { synthesizedOutDir } from '../src/synth';
+import { synthesizedOutDir, synthesizedStacks } from '../src/synth';
+import { loadAllStacks } from '../src/terraform-json';
+
+/**
+ * Skips for resources only declared functions create (the samples declare no secret): such a skip is
+ * checked where the resource exists, in the generator's system test, which runs this file on a stack with
+ * one function per trigger and a secret. Here it must still name a check for that resource type.
+ */
+const SKIPS_FOR_DECLARED_RESOURCES: Readonly<Record<string, string>> = {
+  CKV2_AWS_57: 'aws_secretsmanager_secret',
+};
 
 const CHECKOV_TIMEOUT_MS = 300_000;
 
@@ -55,8 +65,16 @@ test('the skips with reasons are exactly the skips checkov applies', async () =>
   expect(skips.map((s) => s.id)).toEqual(await skipChecksAsYaml(Checkov.SKIP_FILE));
 });
 
-test('every skipped check still fails without its skip', () => {
+test('every skipped check still fails without its skip, wherever its resource type is synthesized', () => {
   const failing = new Set(withoutSkips.failedChecks.map((c) => c.id));
-  const stale = skips.filter((s) => !failing.has(s.id)).map((s) => `${s.id} (line ${s.line})`);
+  expect(synthesizedStacks(outDir).length).toBeGreaterThan(0);
+  const types = new Set(loadAllStacks(outDir).flatMap((stack) => Object.keys(stack.json.resource ?? {})));
+  const absent = (id: string) => {
+    const type = SKIPS_FOR_DECLARED_RESOURCES[id];
+    return type !== undefined && !types.has(type);
+  };
+  const stale = skips
+    .filter((s) => !failing.has(s.id) && !absent(s.id))
+    .map((s) => `${s.id} (line ${s.line})`);
   expect(stale).toEqual([]);
 });
