@@ -31,7 +31,7 @@ type Framework = 'cdktf' | 'cdktn';
 const work = mkdtempSync(path.join(tmpdir(), 'cdktn-lane-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** Runs one of the stacks' cdktf apps (`main.js`: dev and prod; `local-main.js`: the local stack). */
+/** Runs one of the stacks' cdktf apps (`main.js`: every stack `npm run synth` writes; `local-main.js`: the local stack). */
 function synth(framework: Framework, app: 'main' | 'local-main'): string {
   const outdir = path.join(work, `${framework}-${app}`);
   const trace = path.join(work, `${framework}-${app}.trace`);
