@@ -1,4 +1,5 @@
-import { App } from 'cdktf';
+import { RuntimeCurrency } from '@secure-lambda/constructs/runtime-currency';
+import { App, Aspects } from 'cdktf';
 import { bootstrapConfigs, bootstrapStackName } from './bootstrap-config';
 import { BootstrapStack } from './bootstrap-stack';
 import { environments } from './config';
@@ -16,4 +17,7 @@ for (const env of Object.values(environments)) {
 for (const config of Object.values(bootstrapConfigs)) {
   new BootstrapStack(app, bootstrapStackName(config.environment.name), config);
 }
+// Warns at synth about every function whose runtime is within 180 days of its deprecation. Added per stack:
+// cdktf applies the aspects of a stack and its constructs, not those of the app.
+for (const stack of app.node.children) Aspects.of(stack).add(new RuntimeCurrency());
 app.synth();

@@ -46,6 +46,7 @@ export {
   type ProgressiveDeploymentProps,
   strategyProblem,
 } from './progressive-deployment';
+export { RuntimeCurrency, type RuntimeCurrencyProps } from './runtime-currency';
 export { type BucketGrantOptions, SecureBucket, type SecureBucketProps } from './secure-bucket';
 export {
   type AlarmDelivery,
