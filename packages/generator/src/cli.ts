@@ -50,7 +50,7 @@ export function main(argv: readonly string[], root = process.cwd()): number {
     }
   }
   console.log(
-    `next: npm run build -w @secure-lambda/${name} && npm test -w @secure-lambda/${name}; then npm run synth, or npm run deploy:local.`,
+    `next: npx turbo run test --filter=@secure-lambda/${name} (builds what it needs, bundles, runs its tests); then npm run synth, or npm run deploy:local.`,
   );
   return 0;
 }

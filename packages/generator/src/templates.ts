@@ -584,8 +584,7 @@ A function on the secure-lambda platform, triggered by **${trigger}**. Generated
 - \`test/handler.test.ts\`: unit tests with doubles; \`test/bundle.test.ts\`: the built zip run as Lambda runs it.
 
 \`\`\`sh
-npm run build -w @secure-lambda/${name}   # type-check, bundle, deterministic zip in dist/
-npm test -w @secure-lambda/${name}
+npx turbo run test --filter=@secure-lambda/${name}   # builds what it needs, bundles (dist/), runs its tests
 npm run synth && npm run deploy:local     # the function with the rest of the platform
 \`\`\`
 `;
