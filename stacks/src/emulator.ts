@@ -1,5 +1,6 @@
 import type { AwsProviderEndpoints } from '@cdktf/provider-aws/lib/provider';
 import { type EnvironmentConfig, environments } from './config';
+import { type DeclaredFunction, discoverFunctions } from './declarations';
 
 /**
  * The local stack: the dev configuration deployed to a moto server on this machine (`npm run
@@ -28,9 +29,12 @@ export const EMULATED_SERVICES = [
   'logs',
   'route53Resolver',
   's3',
+  'scheduler',
+  'secretsmanager',
   'signer',
   'sns',
   'sqs',
+  'ssm',
   'sts',
 ] as const satisfies readonly (keyof AwsProviderEndpoints)[];
 
@@ -39,18 +43,29 @@ export type EmulatorGapId =
   | 'code-signing'
   | 'bucket-policy-conditions'
   | 'lambda-config-read-back'
-  | 'sg-rule-description-read-back';
+  | 'sg-rule-description-read-back'
+  | 'sqs-redrive-allow-policy'
+  | 'sqs-redrive-policy-read-back'
+  | 'event-source-mapping-alias-read-back'
+  | 'lambda-invoke'
+  | 'sqs-send-with-mapping'
+  | 'function-url-calls'
+  | 'scheduler-runs';
 
 /**
  * A difference between the local stack and dev, forced by the emulator:
  * - `unsupported`: the emulator cannot create the feature (or, for bucket policies, cannot evaluate it), so
  *   the local stack leaves it out;
- * - `not-read-back`: the emulator accepts a setting but never reports it back, so every plan would show it
- *   as a change; the local stack still sends it on create and ignores changes to it afterwards.
+ * - `not-read-back`: the emulator accepts a setting but never reports it back (or reports it otherwise), so
+ *   every plan would show it as a change; the local stack still sends it on create and ignores changes to
+ *   it afterwards;
+ * - `not-run`: the local stack deploys the feature as in dev and the emulator stores it, but never runs
+ *   it; deploy:local's smoke test plays its part (it runs the function's bundle with the event the trigger
+ *   would deliver).
  */
 export interface EmulatorGap {
   readonly id: EmulatorGapId;
-  readonly kind: 'unsupported' | 'not-read-back';
+  readonly kind: 'unsupported' | 'not-read-back' | 'not-run';
   /** The dev feature, as a reviewer would name it. */
   readonly feature: string;
   /** What the local stack does instead. */
@@ -58,10 +73,15 @@ export interface EmulatorGap {
   /** Why: what the emulator answered when asked for the feature (re-checked by every deploy:local). */
   readonly reason: string;
   /** For `not-read-back`: the attributes whose changes the local stack ignores, per resource type. */
-  readonly ignoreChanges?: readonly {
-    readonly resourceType: string;
-    readonly attributes: readonly string[];
-  }[];
+  readonly ignoreChanges?: readonly GapAttributes[];
+  /** For `unsupported` settings of resources the local stack keeps: the attributes it leaves out. */
+  readonly omitAttributes?: readonly GapAttributes[];
+}
+
+/** Attributes of one resource type that a gap concerns. */
+export interface GapAttributes {
+  readonly resourceType: string;
+  readonly attributes: readonly string[];
 }
 
 /**
@@ -134,7 +154,100 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
       { resourceType: 'aws_vpc_security_group_ingress_rule', attributes: ['description'] },
     ],
   },
+  {
+    id: 'sqs-redrive-allow-policy',
+    kind: 'unsupported',
+    feature:
+      "the redrive allow policy of an sqs function's dead-letter queue (only the function's own queue may move messages into it)",
+    localBehaviour:
+      'not set; the dead-letter queue, the redrive policy of the source queue, KMS encryption and the TLS-only policy stay as in dev',
+    reason:
+      'moto ignores RedriveAllowPolicy: GetQueueAttributes (All) never returns it, and the provider waits for the ' +
+      'created queue to report every attribute it set, so the apply fails after 3 minutes ("waiting for SQS Queue ' +
+      "attributes create: timeout while waiting for state to become 'equal'\").",
+    omitAttributes: [{ resourceType: 'aws_sqs_queue', attributes: ['redrive_allow_policy'] }],
+  },
+  {
+    id: 'sqs-redrive-policy-read-back',
+    kind: 'not-read-back',
+    feature: "the redrive policy of an sqs function's queue (dead-letter queue and maxReceiveCount)",
+    localBehaviour: 'sent on create; later changes to it are ignored',
+    reason:
+      'moto stores RedrivePolicy parsed and returns it re-serialized with spaces (json.dumps), not as it was ' +
+      'set, so every plan would show the policy as changed.',
+    ignoreChanges: [{ resourceType: 'aws_sqs_queue', attributes: ['redrive_policy'] }],
+  },
+  {
+    id: 'event-source-mapping-alias-read-back',
+    kind: 'not-read-back',
+    feature: "the SQS event source mapping's target, the function's `live` alias",
+    localBehaviour: 'created on the alias; later changes of the target are ignored',
+    reason:
+      'moto resolves the alias when the mapping is created and reports the version it pointed at ' +
+      '(FunctionArn `<function>:1`), so every plan would move the mapping back to the alias.',
+    ignoreChanges: [{ resourceType: 'aws_lambda_event_source_mapping', attributes: ['function_name'] }],
+  },
+  {
+    id: 'lambda-invoke',
+    kind: 'not-run',
+    feature:
+      'S3 triggers: the bucket notification invokes the function for each new object (and Invoke in general)',
+    localBehaviour:
+      'the notification and its permission are deployed as in dev but run no code; the smoke test puts an object ' +
+      'under the prefix and runs the bundle with the S3 event',
+    reason:
+      'moto runs Lambda code only in Docker, which these machines do not have: Invoke answers 200 with ' +
+      'FunctionError "Handled" and "error running docker", and S3 drops the failed notification.',
+  },
+  {
+    id: 'sqs-send-with-mapping',
+    kind: 'not-run',
+    feature: "SQS triggers: messages sent to an sqs function's queue are polled into the function",
+    localBehaviour:
+      'the queue and the event source mapping are deployed as in dev; the smoke test disables the mapping while ' +
+      "it plays Lambda's poller (send, receive, run the bundle with the SQS event, delete), then enables it again",
+    reason:
+      'moto delivers to a mapped function inside SendMessage itself, and that invoke fails without Docker: ' +
+      'SendMessage to a queue with an enabled event source mapping answers HTTP 500.',
+  },
+  {
+    id: 'function-url-calls',
+    kind: 'not-run',
+    feature: 'Function URL requests (AWS_IAM) reach the function',
+    localBehaviour:
+      'the URL and the callers policy are deployed as in dev; the smoke test signs a request with the client and ' +
+      'runs the bundle with the Function URL event it would become',
+    reason:
+      'moto returns a URL on lambda-url.<region>.on.aws but serves nothing there: a request to the emulator for ' +
+      'that host is routed to S3 (POST answers HTTP 500, GET 404 NoSuchBucket).',
+  },
+  {
+    id: 'scheduler-runs',
+    kind: 'not-run',
+    feature: 'EventBridge Scheduler runs the schedule (invokes the `live` alias, retries, dead-letters)',
+    localBehaviour:
+      'the schedule, its role and dead-letter queue are deployed as in dev; the smoke test reads the schedule ' +
+      'back and runs the bundle once with the event it would send',
+    reason:
+      'moto stores schedules but has nothing that runs them: a one-time schedule due now, with an SQS target, ' +
+      'delivers no message.',
+  },
 ];
+
+/**
+ * The functions the local stack builds: every declaration under `appsDir` (`apps/<name>/function.ts`), found
+ * the way the dev and prod stacks find them. deploy:local reads them for each app's bundle and trigger.
+ *
+ * @example
+ * ```ts
+ * localFunctions().map((f) => f.declaration.name); // ['crypto-api', 'deployment-hook', 'object-processor']
+ * ```
+ */
+export function localFunctions(appsDir?: string): DeclaredFunction[] {
+  return discoverFunctions(appsDir);
+}
+
+export type { DeclaredFunction };
 
 /** What the local stack is built from: the dev environment, renamed. */
 export const localEnvironment: EnvironmentConfig = { ...environments.dev, name: 'local' };

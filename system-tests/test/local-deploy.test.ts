@@ -117,18 +117,33 @@ afterAll(async () => {
   }
   rmSync(localDir, { recursive: true, force: true });
   console.log(`local deploy e2e timings: ${timings.join(', ')}`);
+  if (first)
+    console.log(
+      `smoke test of the first deploy:\n${first.smoke.map((c) => `  ok  ${c.name}: ${c.detail}`).join('\n')}`,
+    );
 }, 60_000);
 
 describe('deploy:local against a fresh emulator', () => {
   test('creates the whole stack from scratch and passes every smoke check', () => {
+    const detail = Object.fromEntries(first.smoke.map((c) => [c.name, c.detail]));
+    expect(detail['s3 trigger object-processor']).toMatch(
+      /for "incoming\/"; put .*incoming\/smoke\/.*"processed":1.*decrypts with the stack key under app=object-processor to the same bytes/,
+    );
+    expect(detail['url trigger crypto-api']).toMatch(/with the STS proof: 200; without the proof: 403/);
     expect(first.emulator.reused).toBe(false);
     expect(first.emulator.endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(first.planned.change + first.planned.remove).toBe(0);
     expect(first.applied.add).toBe(first.planned.add);
     expect(first.applied.add).toBeGreaterThan(60);
+    // Each declared function through its trigger (the deployment hook is not deployed with all-at-once).
+    expect(first.functions.map((f) => [f.app, f.trigger])).toEqual([
+      ['crypto-api', 'url'],
+      ['object-processor', 's3'],
+    ]);
     expect(first.smoke.map((c) => c.name)).toEqual([
-      'object round trip',
+      'url trigger crypto-api',
       'crypto-api round trip',
+      's3 trigger object-processor',
       'live alias',
       'vpc_config',
       'log group',
@@ -145,6 +160,14 @@ describe('deploy:local against a fresh emulator', () => {
         'dns-firewall',
         'lambda-config-read-back',
         'sg-rule-description-read-back',
+        // Found with generated functions (packages/local-aws/test/generated-functions.test.ts deploys them).
+        'sqs-redrive-allow-policy',
+        'sqs-redrive-policy-read-back',
+        'event-source-mapping-alias-read-back',
+        'lambda-invoke',
+        'sqs-send-with-mapping',
+        'function-url-calls',
+        'scheduler-runs',
       ].sort(),
     );
     for (const gap of first.gaps)

@@ -5,6 +5,10 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { EMULATOR_CREDENTIALS } from '@secure-lambda/contracts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -22,6 +26,10 @@ export interface EmulatorClients {
   readonly ec2: EC2Client;
   readonly logs: CloudWatchLogsClient;
   readonly sts: STSClient;
+  readonly sqs: SQSClient;
+  readonly scheduler: SchedulerClient;
+  readonly secretsManager: SecretsManagerClient;
+  readonly ssm: SSMClient;
   destroy(): void;
 }
 
@@ -42,6 +50,10 @@ export function emulatorClients(endpoint: string, region: string, ca: string): E
     ec2: new EC2Client(common()),
     logs: new CloudWatchLogsClient(common()),
     sts: new STSClient(common()),
+    sqs: new SQSClient(common()),
+    scheduler: new SchedulerClient(common()),
+    secretsManager: new SecretsManagerClient(common()),
+    ssm: new SSMClient(common()),
   };
   return {
     ...clients,

@@ -4,12 +4,14 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DeleteObjectsCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { LOCAL_STACK_NAME } from '@secure-lambda/contracts';
-import { parseStackOutputs, StackOutput, type StackOutputs } from '@secure-lambda/contracts/stack-outputs';
+import { StackOutput } from '@secure-lambda/contracts/stack-outputs';
 import {
+  type DeclaredFunction,
   EMULATOR_ENDPOINT_VARIABLE,
   EMULATOR_GAPS,
   type EmulatorGap,
   localEnvironment,
+  localFunctions,
 } from '@secure-lambda/stacks/emulator';
 import { prepareTerraform } from '@secure-lambda/terraform/config';
 import { EMULATOR_CREDENTIALS, type EmulatorClients, emulatorClients } from './clients';
@@ -24,7 +26,13 @@ import {
 import { errorMessage, LocalDeployError, type LocalStep } from './errors';
 import { display, type LocalLayout, localLayout, REPO_ROOT } from './layout';
 import { type ProbeResult, probeGaps } from './probes';
-import { type SmokeCheck, type StateResource, smokeTest } from './smoke';
+import {
+  type LocalOutputs,
+  type SmokeCheck,
+  type SmokeFunction,
+  type StateResource,
+  smokeTest,
+} from './smoke';
 import {
   type ChangeCounts,
   failedResources,
@@ -35,9 +43,6 @@ import {
   type TerraformRun,
 } from './terraform';
 
-/** The apps the platform stack deploys; each function is `<stack>-<app>`. */
-export const LOCAL_APPS = ['object-processor', 'crypto-api'] as const;
-
 export interface LocalOptions {
   /** @default `<repo>/.local` */
   readonly localDir?: string;
@@ -46,8 +51,13 @@ export interface LocalOptions {
 }
 
 export interface DeployOptions extends LocalOptions {
-  /** Zip per app instead of `apps/<app>/dist/<app>.zip`. */
+  /** Zip per app instead of `<app folder>/dist/<app>.zip`; any declared app. */
   readonly bundles?: Readonly<Record<string, string>>;
+  /**
+   * The folder of the declared apps (`<dir>/<name>/function.ts`), as the stacks read it.
+   * @default `<repo>/apps`
+   */
+  readonly appsDir?: string;
   /**
    * A new emulator stops by itself once this process exits: tests pass their own pid, so an interrupted
    * run leaves no server behind. @default unset: the emulator runs until `destroy:local`
@@ -67,8 +77,14 @@ export interface DeployReport {
   readonly planned: ChangeCounts;
   readonly applied: ChangeCounts;
   readonly applySeconds: number;
-  /** The stack's string outputs (`terraform output -json`), by name. */
-  readonly outputs: StackOutputs;
+  /** The stack's string outputs (`terraform output -json`), by name: the platform's and each function's. */
+  readonly outputs: LocalOutputs;
+  /** The declared functions this deployment runs, by app name: the function name and trigger type. */
+  readonly functions: readonly {
+    readonly app: string;
+    readonly functionName: string;
+    readonly trigger: string;
+  }[];
   readonly smoke: readonly SmokeCheck[];
   readonly stateFile: string;
   readonly seconds: number;
@@ -84,18 +100,35 @@ export interface DestroyReport {
   readonly seconds: number;
 }
 
-/** The zip each app deploys: the override, else the built bundle (which must exist). */
-export function appBundles(bundles: Readonly<Record<string, string>> = {}): Record<string, string> {
-  const unknown = Object.keys(bundles).filter((app) => !(LOCAL_APPS as readonly string[]).includes(app));
+/**
+ * Every app that declares a function (`apps/<name>/function.ts`), read by the stacks' own discovery, so
+ * deploy:local deploys and smoke-tests exactly what the local stack builds.
+ */
+export function declaredApps(appsDir?: string): DeclaredFunction[] {
+  try {
+    return localFunctions(appsDir);
+  } catch (error) {
+    throw new LocalDeployError('check prerequisites', errorMessage(error), { cause: error });
+  }
+}
+
+/** The zip each declared app deploys: the override, else its built bundle (which must exist). */
+export function appBundles(
+  bundles: Readonly<Record<string, string>> = {},
+  declared: readonly DeclaredFunction[] = declaredApps(),
+): Record<string, string> {
+  const names = declared.map((d) => d.declaration.name);
+  const unknown = Object.keys(bundles).filter((app) => !names.includes(app));
   if (unknown.length > 0) {
     throw new LocalDeployError(
       'check prerequisites',
-      `unknown app(s) ${unknown.join(', ')} in --bundle; the stack deploys ${LOCAL_APPS.join(', ')}.`,
+      `unknown app(s) ${unknown.join(', ')} in --bundle; the declared apps are ${names.join(', ')}.`,
     );
   }
   const result: Record<string, string> = {};
-  for (const app of LOCAL_APPS) {
-    const zip = path.resolve(bundles[app] ?? path.join(REPO_ROOT, 'apps', app, 'dist', `${app}.zip`));
+  for (const { declaration, appDir } of declared) {
+    const app = declaration.name;
+    const zip = path.resolve(bundles[app] ?? path.join(appDir, 'dist', `${app}.zip`));
     if (!existsSync(zip)) {
       throw new LocalDeployError(
         'check prerequisites',
@@ -108,7 +141,7 @@ export function appBundles(bundles: Readonly<Record<string, string>> = {}): Reco
   return result;
 }
 
-/** Function names follow `<stack>-<app>` (stacks/src/platform-stack.ts: prefix `secure-lambda-<env>`). */
+/** Function names follow `<stack>-<app>` (stacks/src/platform-functions.ts: platformFunctionName). */
 export const localFunctionName = (app: string): string => `${LOCAL_STACK_NAME}-${app}`;
 
 interface TerraformSetup {
@@ -138,7 +171,11 @@ async function terraformSetup(emulator: EmulatorInfo): Promise<TerraformSetup> {
   };
 }
 
-function synthesize(layout: LocalLayout, bundles: Readonly<Record<string, string>>): Promise<void> {
+function synthesize(
+  layout: LocalLayout,
+  bundles: Readonly<Record<string, string>>,
+  appsDir?: string,
+): Promise<void> {
   const entry = path.join(REPO_ROOT, 'stacks', 'dist', 'local-main.js');
   if (!existsSync(entry)) {
     return Promise.reject(
@@ -151,6 +188,7 @@ function synthesize(layout: LocalLayout, bundles: Readonly<Record<string, string
   const args = [
     entry,
     layout.synthDir,
+    ...(appsDir ? ['--apps-dir', path.resolve(appsDir)] : []),
     ...Object.entries(bundles).flatMap(([app, zip]) => ['--bundle', `${app}=${zip}`]),
   ];
   return new Promise((resolve, reject) => {
@@ -220,7 +258,18 @@ function terraformFailure(step: LocalStep, run: TerraformRun, hint: string): Loc
   );
 }
 
-async function readOutputs(layout: LocalLayout, setup: TerraformSetup): Promise<StackOutputs> {
+/** The platform outputs every local deployment has; each function adds its own (`<app>-function-name`, ...). */
+const PLATFORM_OUTPUTS = [
+  StackOutput.KEY_ARN,
+  StackOutput.INPUT_BUCKET_NAME,
+  StackOutput.OUTPUT_BUCKET_NAME,
+] as const;
+
+/**
+ * The stack's string outputs. Per-function outputs depend on what is declared, so only the platform's are
+ * required here; a function's check fails by name when an output it needs is missing.
+ */
+async function readOutputs(layout: LocalLayout, setup: TerraformSetup): Promise<LocalOutputs> {
   const result = await runTerraform('terraform output', ['output', '-json'], {
     cwd: layout.stackDir,
     env: setup.env,
@@ -231,11 +280,30 @@ async function readOutputs(layout: LocalLayout, setup: TerraformSetup): Promise<
       `terraform output exited with code ${result.code}: ${result.stderr}`,
     );
   }
+  let parsed: Record<string, { value?: unknown }>;
   try {
-    return parseStackOutputs(LOCAL_STACK_NAME, JSON.parse(result.stdout));
+    parsed = JSON.parse(result.stdout) as Record<string, { value?: unknown }>;
   } catch (error) {
-    throw new LocalDeployError('terraform output', errorMessage(error), { cause: error });
+    throw new LocalDeployError(
+      'terraform output',
+      `terraform output -json is not JSON: ${errorMessage(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
+  const outputs: Record<string, string> = {};
+  for (const [name, entry] of Object.entries(parsed ?? {})) {
+    if (typeof entry?.value === 'string' && entry.value !== '') outputs[name] = entry.value;
+  }
+  const missing = PLATFORM_OUTPUTS.filter((name) => outputs[name] === undefined);
+  if (missing.length > 0) {
+    throw new LocalDeployError(
+      'terraform output',
+      `the stack has no ${missing.join(', ')} output; apply it from this commit again (stacks/src/platform-stack.ts writes them).`,
+    );
+  }
+  return outputs;
 }
 
 async function readState(layout: LocalLayout, setup: TerraformSetup): Promise<StateResource[]> {
@@ -271,7 +339,8 @@ export async function deployLocal(options: DeployOptions = {}): Promise<DeployRe
   const started = performance.now();
   const log = options.log ?? (() => {});
   const layout = localLayout(options.localDir);
-  const bundles = appBundles(options.bundles);
+  const declared = declaredApps(options.appsDir);
+  const bundles = appBundles(options.bundles, declared);
   const target = {
     accountId: localEnvironment.accountId,
     region: localEnvironment.region,
@@ -280,6 +349,10 @@ export async function deployLocal(options: DeployOptions = {}): Promise<DeployRe
 
   log(
     `deploy:local: stack ${LOCAL_STACK_NAME} (dev configuration, account ${target.accountId}, ${target.region})`,
+  );
+  log(
+    `deploy:local: ${declared.length} declared function(s): ` +
+      declared.map((d) => `${d.declaration.name} (${d.declaration.trigger.type})`).join(', '),
   );
   const ensured = await ensureEmulator(layout, target);
   const emulator = ensured.info;
@@ -296,10 +369,17 @@ export async function deployLocal(options: DeployOptions = {}): Promise<DeployRe
   const ca = readFileSync(emulator.certFile, 'utf8');
   const clients = emulatorClients(emulator.endpoint, emulator.region, ca);
   try {
-    const probeContext = { clients, endpoint: emulator.endpoint, region: emulator.region, ca };
+    const probeContext = {
+      clients,
+      endpoint: emulator.endpoint,
+      region: emulator.region,
+      ca,
+      prepared: new Map(),
+    };
     const before = await probeGaps(EMULATOR_GAPS, 'before-apply', probeContext);
 
-    await synthesize(layout, options.bundles ? bundles : {});
+    // Every bundle explicitly: what the smoke test later runs (and checks by hash) is what was deployed.
+    await synthesize(layout, bundles, options.appsDir);
     log(`deploy:local: synthesized ${display(layout.stackDir)}`);
     const setup = await terraformSetup(emulator);
     await terraformInit(layout, setup);
@@ -339,10 +419,22 @@ export async function deployLocal(options: DeployOptions = {}): Promise<DeployRe
 
     const outputs = await readOutputs(layout, setup);
     const state = await readState(layout, setup);
+    // The declared functions the stack built (with all-at-once releases there is no deployment hook).
+    const deployedNames = new Set(
+      state.filter((r) => r.type === 'aws_lambda_function').map((r) => String(r.values.function_name)),
+    );
+    const functions: SmokeFunction[] = declared
+      .map(({ declaration }) => ({
+        app: declaration.name,
+        functionName: localFunctionName(declaration.name),
+        declaration,
+        zip: bundles[declaration.name] as string,
+      }))
+      .filter((fn) => deployedNames.has(fn.functionName));
     const after = await probeGaps(EMULATOR_GAPS, 'after-apply', {
       ...probeContext,
       deployed: {
-        functionNames: LOCAL_APPS.map(localFunctionName),
+        functions,
         securityGroupIds: state
           .filter((r) => r.type === 'aws_lambda_function')
           .flatMap(
@@ -368,12 +460,12 @@ export async function deployLocal(options: DeployOptions = {}): Promise<DeployRe
       certFile: emulator.certFile,
       outputs,
       state,
-      bundles: Object.fromEntries(LOCAL_APPS.map((app) => [localFunctionName(app), bundles[app] as string])),
+      functions,
     });
     for (const check of smoke) log(`  ok  ${check.name}: ${check.detail}`);
     const seconds = Math.round((performance.now() - started) / 100) / 10;
     log(
-      `deploy:local: done in ${seconds} s. Outputs: crypto-api ${outputs[StackOutput.CRYPTO_API_FUNCTION_NAME]}, ` +
+      `deploy:local: done in ${seconds} s. Functions: ${functions.map((f) => f.functionName).join(', ')}; ` +
         `input bucket ${outputs[StackOutput.INPUT_BUCKET_NAME]}. State: ${display(layout.stateFile)}. ` +
         'Remove with `npm run destroy:local`.',
     );
@@ -389,6 +481,11 @@ export async function deployLocal(options: DeployOptions = {}): Promise<DeployRe
       applied,
       applySeconds: apply.seconds,
       outputs,
+      functions: functions.map((f) => ({
+        app: f.app,
+        functionName: f.functionName,
+        trigger: f.declaration.trigger.type,
+      })),
       smoke,
       stateFile: layout.stateFile,
       seconds,

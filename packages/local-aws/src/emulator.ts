@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { PeerCertificate } from 'node:tls';
 import { EmulatorRecordError } from '@secure-lambda/contracts/errors';
 import { type EmulatorRecord, readEmulatorRecord, writeEmulatorRecord } from '@secure-lambda/contracts/local';
 import {
@@ -48,6 +49,45 @@ export function emulatorRequest(
     });
     request.on('timeout', () => request.destroy(new Error(`no answer from ${url} in ${timeoutMs} ms`)));
     request.on('error', reject);
+  });
+}
+
+/**
+ * POST to the emulator over HTTPS trusting only its certificate. `checkServerIdentity` replaces the host-name
+ * check when the Host header names another host (the certificate is always the emulator's own).
+ */
+export function emulatorPost(
+  url: string,
+  ca: string,
+  request: {
+    readonly headers: Readonly<Record<string, string | number>>;
+    readonly body: string;
+    readonly checkServerIdentity?: (host: string, cert: PeerCertificate) => Error | undefined;
+  },
+  timeoutMs = 10_000,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const post = https.request(
+      url,
+      {
+        method: 'POST',
+        ca,
+        timeout: timeoutMs,
+        headers: { ...request.headers, 'content-length': Buffer.byteLength(request.body) },
+        ...(request.checkServerIdentity ? { checkServerIdentity: request.checkServerIdentity } : {}),
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        response.on('error', reject);
+      },
+    );
+    post.on('timeout', () => post.destroy(new Error(`no answer from ${url} in ${timeoutMs} ms`)));
+    post.on('error', reject);
+    post.end(request.body);
   });
 }
 

@@ -8,10 +8,10 @@ export {
   type DeployOptions,
   type DeployReport,
   type DestroyReport,
+  declaredApps,
   deployLocal,
   destroyLocal,
   type GapReport,
-  LOCAL_APPS,
   type LocalOptions,
   localFunctionName,
   planLocal,
@@ -20,5 +20,5 @@ export { type EmulatorInfo, isAlive, runningEmulator, stopEmulator } from './emu
 export { LocalDeployError, type LocalStep, LocalUsageError, SmokeCheckError } from './errors';
 export { DEFAULT_LOCAL_DIR, type LocalLayout, localLayout } from './layout';
 export { PROBES, type ProbeResult } from './probes';
-export type { SmokeCheck } from './smoke';
+export type { LocalOutputs, SmokeCheck, SmokeFunction } from './smoke';
 export { readUiLine } from './terraform';

@@ -1,4 +1,3 @@
-import https from 'node:https';
 import { DescribeSecurityGroupRulesCommand } from '@aws-sdk/client-ec2';
 import {
   CreateCodeSigningConfigCommand,
@@ -13,9 +12,13 @@ import {
   PutBucketPolicyCommand,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { EmulatorGap, EmulatorGapId } from '@secure-lambda/stacks/emulator';
 import type { EmulatorClients } from './clients';
+import { emulatorPost } from './emulator';
 import { errorMessage } from './errors';
+import type { SmokeFunction } from './smoke-context';
+import { TRIGGER_PROBES } from './trigger-probes';
 
 /** What asking the emulator for a gap's feature showed. */
 export interface ProbeResult {
@@ -34,15 +37,23 @@ export interface ProbeContext {
   readonly ca: string;
   /** Set for the after-apply probes. */
   readonly deployed?: {
-    readonly functionNames: readonly string[];
+    /** The declared functions the stack built. */
+    readonly functions: readonly SmokeFunction[];
     readonly securityGroupIds: readonly string[];
   };
+  /**
+   * What each after-apply probe's `prepare` set up before the apply (or why it could not), by gap; the
+   * caller passes the same map to both phases.
+   */
+  readonly prepared?: Map<EmulatorGapId, { readonly value?: unknown; readonly error?: string }>;
 }
 
-interface Probe {
+export interface Probe {
   /** `before-apply` probes ask for the missing API; `after-apply` probes read back a deployed resource. */
   readonly when: 'before-apply' | 'after-apply';
-  run(context: ProbeContext): Promise<Omit<ProbeResult, 'id'>>;
+  /** For an after-apply probe that needs time: set up before the apply; `run` gets what this returned. */
+  prepare?(context: ProbeContext): Promise<unknown>;
+  run(context: ProbeContext, prepared?: unknown): Promise<Omit<ProbeResult, 'id'>>;
 }
 
 /**
@@ -56,33 +67,14 @@ function jsonProtocolCall(
   target: string,
   body: unknown,
 ): Promise<{ status: number; body: string }> {
-  const payload = JSON.stringify(body);
   const date = new Date().toISOString().slice(0, 10).replace(/-/g, '');
-  return new Promise((resolve, reject) => {
-    const request = https.request(
-      `${context.endpoint}/`,
-      {
-        method: 'POST',
-        ca: context.ca,
-        timeout: 10_000,
-        headers: {
-          'content-type': 'application/x-amz-json-1.1',
-          'x-amz-target': target,
-          authorization: `AWS4-HMAC-SHA256 Credential=local/${date}/${context.region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
-          'content-length': Buffer.byteLength(payload),
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-      },
-    );
-    request.on('timeout', () => request.destroy(new Error(`${target} timed out`)));
-    request.on('error', reject);
-    request.end(payload);
+  return emulatorPost(`${context.endpoint}/`, context.ca, {
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': target,
+      authorization: `AWS4-HMAC-SHA256 Credential=local/${date}/${context.region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body: JSON.stringify(body),
   });
 }
 
@@ -200,7 +192,7 @@ export const PROBES: Readonly<Record<EmulatorGapId, Probe>> = {
     when: 'after-apply',
     async run({ clients, deployed }) {
       const missing: string[] = [];
-      for (const name of deployed?.functionNames ?? []) {
+      for (const name of (deployed?.functions ?? []).map((fn) => fn.functionName)) {
         const config = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
         if (!config.DeadLetterConfig?.TargetArn) missing.push(`${name} DeadLetterConfig`);
         if (!config.LoggingConfig?.LogGroup) missing.push(`${name} LoggingConfig`);
@@ -229,9 +221,41 @@ export const PROBES: Readonly<Record<EmulatorGapId, Probe>> = {
         : { confirmed: false, evidence: `${described.length} of ${rules.length} rules report a Description` };
     },
   },
+  'sqs-redrive-allow-policy': {
+    when: 'before-apply',
+    async run({ clients }) {
+      // A scratch queue created with a redrive allow policy, read back as the provider reads it.
+      const { QueueUrl: url } = await clients.sqs.send(
+        new CreateQueueCommand({
+          QueueName: `secure-lambda-probe-${process.pid}-${Date.now()}`,
+          Attributes: { RedriveAllowPolicy: JSON.stringify({ redrivePermission: 'denyAll' }) },
+        }),
+      );
+      try {
+        const { Attributes: attributes = {} } = await clients.sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }),
+        );
+        return attributes.RedriveAllowPolicy
+          ? {
+              confirmed: false,
+              evidence: 'GetQueueAttributes returns the RedriveAllowPolicy it was created with',
+            }
+          : {
+              confirmed: true,
+              evidence: 'a queue created with a RedriveAllowPolicy: GetQueueAttributes (All) omits it',
+            };
+      } finally {
+        await clients.sqs.send(new DeleteQueueCommand({ QueueUrl: url })).catch(() => undefined);
+      }
+    },
+  },
+  ...TRIGGER_PROBES,
 };
 
-/** Runs the probes of the given gaps that belong to this phase. A probe that cannot run is unconfirmed. */
+/**
+ * Runs the probes of the given gaps that belong to this phase; before the apply it also starts the after-apply
+ * probes that need time (their `prepare`), into `context.prepared`. A probe that cannot run is unconfirmed.
+ */
 export async function probeGaps(
   gaps: readonly EmulatorGap[],
   when: Probe['when'],
@@ -239,10 +263,23 @@ export async function probeGaps(
 ): Promise<ProbeResult[]> {
   const results: ProbeResult[] = [];
   for (const gap of gaps) {
-    const probe = PROBES[gap.id];
+    const probe: Probe = PROBES[gap.id];
+    if (when === 'before-apply' && probe.when === 'after-apply' && probe.prepare && context.prepared) {
+      try {
+        context.prepared.set(gap.id, { value: await probe.prepare(context) });
+      } catch (error) {
+        context.prepared.set(gap.id, { error: errorMessage(error) });
+      }
+    }
     if (probe.when !== when) continue;
+    const prepared = context.prepared?.get(gap.id);
+    if (probe.prepare && !prepared?.value) {
+      const why = prepared?.error ?? 'nothing was set up before the apply';
+      results.push({ id: gap.id, confirmed: false, evidence: `the probe could not start: ${why}` });
+      continue;
+    }
     try {
-      results.push({ id: gap.id, ...(await probe.run(context)) });
+      results.push({ id: gap.id, ...(await probe.run(context, prepared?.value)) });
     } catch (error) {
       results.push({ id: gap.id, confirmed: false, evidence: `the probe failed: ${errorMessage(error)}` });
     }

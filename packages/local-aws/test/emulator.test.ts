@@ -13,7 +13,7 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { EMULATOR_GAPS } from '@secure-lambda/stacks/emulator';
-import { appBundles, destroyLocal, LOCAL_APPS } from '../src/deploy';
+import { appBundles, declaredApps, destroyLocal } from '../src/deploy';
 import {
   emulatorRequest,
   ensureEmulator,
@@ -152,7 +152,11 @@ describe('prerequisites and usage', () => {
 
   test('the local-aws README lists exactly the gaps of stacks/src/emulator.ts', () => {
     const readme = readFileSync(path.join(REPO_ROOT, 'packages', 'local-aws', 'README.md'), 'utf8');
-    const rows = [...readme.matchAll(/^\| `([a-z-]+)` +\|/gm)].map((m) => m[1]);
+    const section = readme.slice(
+      readme.indexOf('## Where local differs from dev'),
+      readme.indexOf('## Dependencies'),
+    );
+    const rows = [...section.matchAll(/^\| `([a-z0-9-]+)` +\|/gm)].map((m) => m[1]);
     expect(rows.sort()).toEqual(EMULATOR_GAPS.map((g) => g.id).sort());
   });
 
@@ -166,11 +170,52 @@ describe('prerequisites and usage', () => {
     })();
     expect(unknown).toBeInstanceOf(LocalDeployError);
     expect((unknown as LocalDeployError).step).toBe('check prerequisites');
-    expect((unknown as Error).message).toMatch(/unknown app\(s\) no-such-app.*object-processor, crypto-api/);
+    expect((unknown as Error).message).toMatch(
+      /unknown app\(s\) no-such-app in --bundle; the declared apps are crypto-api, deployment-hook, object-processor/,
+    );
     expect(() => appBundles({ 'crypto-api': '/nonexistent/crypto-api.zip' })).toThrow(
       /step "check prerequisites" failed \(crypto-api\): \/nonexistent\/crypto-api\.zip does not exist/,
     );
-    expect(LOCAL_APPS).toEqual(['object-processor', 'crypto-api']);
+  });
+
+  test('deploys every declared app, wherever declared: any of them takes a --bundle, the rest their own build', () => {
+    const appsDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'local-aws-apps-')), 'apps');
+    try {
+      for (const [name, trigger] of [
+        ['nightly', { type: 'schedule', expression: 'rate(1 day)' }],
+        ['worker', { type: 'sqs' }],
+      ] as const) {
+        mkdirSync(path.join(appsDir, name, 'dist'), { recursive: true });
+        writeFileSync(
+          path.join(appsDir, name, 'package.json'),
+          JSON.stringify({ name: `@secure-lambda/${name}` }),
+        );
+        writeFileSync(
+          path.join(appsDir, name, 'function.ts'),
+          `export default ${JSON.stringify({ name, trigger })};\n`,
+        );
+        writeFileSync(path.join(appsDir, name, 'dist', `${name}.zip`), 'zip');
+      }
+      const declared = declaredApps(appsDir);
+      expect(declared.map((d) => [d.declaration.name, d.declaration.trigger.type])).toEqual([
+        ['nightly', 'schedule'],
+        ['worker', 'sqs'],
+      ]);
+      const candidate = path.join(path.dirname(appsDir), 'candidate.zip');
+      writeFileSync(candidate, 'candidate');
+      expect(appBundles({ worker: candidate }, declared)).toEqual({
+        nightly: path.join(appsDir, 'nightly', 'dist', 'nightly.zip'),
+        worker: candidate,
+      });
+      expect(() => appBundles({ 'crypto-api': candidate }, declared)).toThrow(
+        /unknown app\(s\) crypto-api in --bundle; the declared apps are nightly, worker/,
+      );
+      // A declaration the platform does not accept stops the deployment before anything runs.
+      writeFileSync(path.join(appsDir, 'worker', 'function.ts'), "export default { name: 'worker' };\n");
+      expect(() => declaredApps(appsDir)).toThrow(/step "check prerequisites" failed: .*trigger/);
+    } finally {
+      rmSync(path.dirname(appsDir), { recursive: true, force: true });
+    }
   });
 
   test.each([
