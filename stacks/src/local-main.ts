@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { App } from 'cdktf';
+import { RuntimeCurrency } from '@secure-lambda/constructs/runtime-currency';
+import { App, Aspects } from 'cdktf';
 import { localStack } from './local-stack';
 
 /**
@@ -46,4 +47,6 @@ if (outdir === undefined) fail('the output directory is required');
 mkdirSync(outdir, { recursive: true });
 const app = new App({ outdir });
 localStack(app, { bundles, ...(appsDir ? { appsDir } : {}) });
+// As main.ts: warn about a runtime near its deprecation (aspects apply per stack in cdktf).
+for (const stack of app.node.children) Aspects.of(stack).add(new RuntimeCurrency());
 app.synth();

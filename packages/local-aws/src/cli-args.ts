@@ -49,6 +49,13 @@ const OPTIONS = {
     commands: ['deploy'],
     description: "deploy ZIP as APP's code instead of apps/APP/dist/APP.zip (repeatable)",
   },
+  backend: {
+    type: 'string',
+    value: 'local|s3',
+    commands: ['deploy'],
+    description:
+      "where the stack's state lives: local (a file, the default) or s3 (the emulated CI state bucket, bootstrapped first, with its lock file)",
+  },
   report: {
     type: 'string',
     value: 'FILE',
@@ -115,6 +122,8 @@ export interface Args {
   ownerPid?: number;
   /** bootstrap, migrate-state: the environment (real account). */
   env?: BootstrapEnvironment;
+  /** deploy: where the state lives. Set only when given. */
+  backend?: 'local' | 's3';
   /** bootstrap: on the emulator. Set only when given. */
   emulator?: true;
   /** bootstrap: apply without asking. Set only when given. */
@@ -170,6 +179,11 @@ export function parseArgs(argv: readonly string[]): Args {
     switch (token.name as Exclude<OptionName, 'help' | 'emulator' | 'auto-approve'>) {
       case 'local-dir':
         args.localDir = path.resolve(value);
+        break;
+      case 'backend':
+        if (value !== 'local' && value !== 's3')
+          throw new LocalUsageError(`--backend takes local or s3, got ${value}`);
+        args.backend = value;
         break;
       case 'report':
         args.report = path.resolve(value);

@@ -107,6 +107,7 @@ async function main(): Promise<number> {
         ...common,
         ...(Object.keys(args.bundles).length ? { bundles: args.bundles } : {}),
         ...(args.ownerPid !== undefined ? { ownerPid: args.ownerPid } : {}),
+        ...(args.backend ? { backend: args.backend } : {}),
       });
       if (args.report) writeReport(args.report, report);
     } else if (args.command === 'bootstrap' || args.command === 'migrate-state') {

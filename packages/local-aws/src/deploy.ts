@@ -14,6 +14,14 @@ import {
   localFunctions,
 } from '@secure-lambda/stacks/emulator';
 import { prepareTerraform } from '@secure-lambda/terraform/config';
+import {
+  type LocalBackendKind,
+  recordedBackend,
+  type S3BackendSettings,
+  useBackend,
+  writeBackendOverride,
+} from './backend';
+import { bootstrapEmulator } from './bootstrap';
 import { EMULATOR_CREDENTIALS, type EmulatorClients, emulatorClients } from './clients';
 import {
   type EmulatorInfo,
@@ -63,6 +71,12 @@ export interface DeployOptions extends LocalOptions {
    * run leaves no server behind. @default unset: the emulator runs until `destroy:local`
    */
   readonly ownerPid?: number;
+  /**
+   * Where the stack's state lives: `local` (a file in the local folder) or `s3` (the emulated state bucket of
+   * the CI bootstrap, bootstrapped first when needed, with Terraform's S3 lock file).
+   * @default the backend of the previous deployment to this emulator, else `local`
+   */
+  readonly backend?: LocalBackendKind;
 }
 
 /** A gap of stacks/src/emulator.ts with what this deployment's probe found. */
@@ -214,7 +228,8 @@ function synthesize(
 }
 
 async function terraformInit(layout: LocalLayout, setup: TerraformSetup): Promise<void> {
-  const init = await runTerraform('terraform init', ['init', '-input=false', '-no-color'], {
+  // -reconfigure: the backend is chosen per deployment (backend.ts); state is never migrated between them.
+  const init = await runTerraform('terraform init', ['init', '-input=false', '-no-color', '-reconfigure'], {
     cwd: layout.stackDir,
     env: setup.env,
   });
@@ -378,8 +393,10 @@ export async function deployLocal(options: DeployOptions = {}): Promise<DeployRe
     };
     const before = await probeGaps(EMULATOR_GAPS, 'before-apply', probeContext);
 
+    const backend = await chooseBackend(layout, ensured.reused, options, log);
     // Every bundle explicitly: what the smoke test later runs (and checks by hash) is what was deployed.
     await synthesize(layout, bundles, options.appsDir);
+    useBackend(layout, backend);
     log(`deploy:local: synthesized ${display(layout.stackDir)}`);
     const setup = await terraformSetup(emulator);
     await terraformInit(layout, setup);
@@ -513,6 +530,46 @@ export async function planLocal(
   return { exitCode: plan.code, output: `${plan.stdout}\n${plan.stderr}`.trim() };
 }
 
+/**
+ * The S3 backend settings for this deployment, or undefined for the local state file. `s3` bootstraps the
+ * emulator (state bucket, key, roles; the bootstrap's own state moved into the bucket) unless this emulator
+ * already was, and refuses to switch backends under a deployment that exists (its state would be left behind).
+ */
+async function chooseBackend(
+  layout: LocalLayout,
+  emulatorReused: boolean,
+  options: DeployOptions,
+  log: (line: string) => void,
+): Promise<S3BackendSettings | undefined> {
+  const recorded = emulatorReused ? recordedBackend(layout) : undefined;
+  const wanted = options.backend ?? (recorded ? 's3' : 'local');
+  const deployed = emulatorReused && (recorded !== undefined || existsSync(layout.stateFile));
+  if (deployed && (wanted === 's3') !== (recorded !== undefined)) {
+    throw new LocalDeployError(
+      'check prerequisites',
+      `the deployment on this emulator keeps its state ${recorded ? 'in the emulated state bucket' : 'in a local file'}; ` +
+        'run npm run destroy:local first to switch backends (state is never migrated between them here).',
+    );
+  }
+  if (wanted === 'local') return undefined;
+  if (recorded) {
+    log(
+      `deploy:local: state in the emulated bucket s3://${String(recorded.bucket)}/${String(recorded.key)} (lock file on)`,
+    );
+    return recorded;
+  }
+  const boot = await bootstrapEmulator({
+    localDir: layout.localDir,
+    ...(options.ownerPid !== undefined ? { ownerPid: options.ownerPid } : {}),
+    log: (line) => log(`deploy:local: ${line}`),
+  });
+  log(
+    `deploy:local: state in the emulated bucket s3://${boot.outputs.platformBackend.bucket}/${boot.outputs.platformBackend.key} ` +
+      `(SSE-KMS under ${boot.outputs.platformBackend.kmsKeyId}, lock file on)`,
+  );
+  return boot.platformBackend;
+}
+
 async function requireEmulator(layout: LocalLayout, step: LocalStep): Promise<EmulatorInfo> {
   const emulator = await runningEmulator(layout);
   if (!emulator) {
@@ -535,6 +592,8 @@ export async function destroyLocal(options: LocalOptions = {}): Promise<DestroyR
   if (!emulator) {
     const recorded = readEmulatorInfo(layout);
     await stopEmulator(layout);
+    // The emulated state bucket, if any, went with the emulator.
+    useBackend(layout, undefined);
     let staleStateMovedTo: string | undefined;
     if (hasResources(layout.stateFile)) {
       staleStateMovedTo = `${layout.stateFile}.lost-${new Date().toISOString().replace(/[:.]/g, '-')}`;
@@ -556,6 +615,7 @@ export async function destroyLocal(options: LocalOptions = {}): Promise<DestroyR
   }
   const setup = await terraformSetup(emulator);
   if (!existsSync(path.join(layout.stackDir, 'cdk.tf.json'))) await synthesize(layout, {});
+  writeBackendOverride(layout, recordedBackend(layout));
   await terraformInit(layout, setup);
   // Buckets keep their objects in dev (no force_destroy: data outlives a mistaken destroy). The local
   // deployment's objects are smoke-test data in the emulator's memory, so they go with it.
@@ -597,6 +657,7 @@ export async function destroyLocal(options: LocalOptions = {}): Promise<DestroyR
   }
   const destroyed = destroy.applied?.remove ?? 0;
   const stopped = await stopEmulator(layout);
+  useBackend(layout, undefined);
   log(
     `destroy:local: destroyed ${destroyed} resource(s) in ${destroy.seconds} s; emulator stopped (pid ${emulator.pid}).`,
   );

@@ -36,6 +36,19 @@ describe('secure-lambda-local arguments (node:util parseArgs, one option table)'
     });
   });
 
+  it('parses where deploy keeps the state, and refuses any other backend', () => {
+    expect(parseArgs(['deploy', '--backend', 's3'])).toEqual({
+      command: 'deploy',
+      help: false,
+      bundles: {},
+      backend: 's3',
+    });
+    expect(() => parseArgs(['deploy', '--backend', 'consul'])).toThrow(
+      /--backend takes local or s3, got consul/,
+    );
+    expect(() => parseArgs(['destroy', '--backend', 's3'])).toThrow(/unknown option --backend/);
+  });
+
   it('parses the two bootstrap steps for an account, and the emulator bootstrap', () => {
     expect(parseArgs(['bootstrap', '--env', 'prod', '--auto-approve'])).toEqual({
       command: 'bootstrap',
@@ -100,6 +113,7 @@ describe('secure-lambda-local arguments (node:util parseArgs, one option table)'
     expect(flags).toEqual([
       '--local-dir',
       '--bundle',
+      '--backend',
       '--report',
       '--owner-pid',
       '--env',

@@ -6,11 +6,14 @@
  * deploy:local end-to-end test (system-tests/test/local-deploy.test.ts). About three minutes on 2 cores.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { generateFunction } from '@secure-lambda/generator';
 import { EMULATOR_GAPS } from '@secure-lambda/stacks/emulator';
+import { recordedBackend } from '../src/backend';
+import { emulatorClients } from '../src/clients';
 import { type DeployReport, deployLocal, planLocal } from '../src/deploy';
 import { stopEmulator } from '../src/emulator';
 import { localLayout, REPO_ROOT } from '../src/layout';
@@ -53,6 +56,8 @@ beforeAll(async () => {
     localDir,
     appsDir: path.join(root, 'apps'),
     ownerPid: process.pid,
+    // The state in the emulated CI state bucket, with the lock file: the backend an account uses.
+    backend: 's3',
     log: (line) => log.push(line),
   });
 }, 600_000);
@@ -120,4 +125,35 @@ test('no drift: a plan after the smoke test (which paused and resumed the SQS ma
     exitCode: 0,
     noChanges: true,
   });
+}, 120_000);
+
+test('the state lives in the emulated CI state bucket (bootstrapped first), encrypted, with no lock left and no local file', async () => {
+  const layout = localLayout(localDir);
+  const backend = recordedBackend(layout);
+  expect(backend).toMatchObject({ use_lockfile: true, encrypt: true, use_path_style: true });
+  const bucket = String(backend?.bucket);
+  const key = String(backend?.key);
+  expect(log.some((line) => line.includes('step 2 of 2'))).toBe(true);
+  const emulator = report.emulator;
+  const clients = emulatorClients(
+    emulator.endpoint,
+    emulator.region,
+    readFileSync(emulator.certFile, 'utf8'),
+  );
+  try {
+    const head = await clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    expect(head.ServerSideEncryption).toBe('aws:kms');
+    const state = JSON.parse(
+      await (
+        await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))
+      ).Body!.transformToString(),
+    ) as { resources: unknown[] };
+    expect(state.resources.length).toBeGreaterThan(100);
+    // Terraform removes its lock object when the apply (and the plan above) end.
+    const listed = await clients.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key }));
+    expect((listed.Contents ?? []).map((o) => o.Key)).toEqual([key]);
+  } finally {
+    clients.destroy();
+  }
+  expect(existsSync(layout.stateFile)).toBe(false);
 }, 120_000);
