@@ -36,7 +36,9 @@ test('synth warns on every function when the platform runtime nears its deprecat
       .filter((a) => a.message.startsWith(`runtime ${LAMBDA_RUNTIME} is deprecated by AWS`))
       .map((a) => a.constructPath);
     const state = runtimeStatus(LAMBDA_RUNTIME, new Date()).state;
-    expect(warned.sort()).toEqual(state === 'deprecating' || state === 'deprecated' ? [...functions].sort() : []);
+    expect(warned.sort()).toEqual(
+      state === 'deprecating' || state === 'deprecated' ? [...functions].sort() : [],
+    );
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

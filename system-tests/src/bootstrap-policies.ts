@@ -4,7 +4,14 @@
  * policy (the state key's key policy, the state bucket's policy, a role's trust policy) and context keys.
  */
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
-import { type IamStatement, type ResourcePolicy, resourcePolicies, tokenResolver } from './iam-policies';
+import {
+  type IamStatement,
+  type ResourcePolicy,
+  resourcePolicies,
+  simulable,
+  simulableStatements,
+  tokenResolver,
+} from './iam-policies';
 import { resourcesOf, type SynthesizedStack } from './terraform-json';
 
 /** One CI role: its trust policy and the statements of every managed policy attached to it. */
@@ -55,37 +62,6 @@ export function ciRoles(stack: SynthesizedStack): Map<string, CiRole> {
 /** The key policy and bucket policy of the stack, by the ARN they protect. */
 export const bootstrapResourcePolicies = (stack: SynthesizedStack): Map<string, ResourcePolicy> =>
   resourcePolicies(stack);
-
-/**
- * iam-simulate 0.1.173 evaluates variable context keys written with "/" (aws:RequestTag/x) but not
- * `kms:EncryptionContext:<key>`, and it drops the GitHub OIDC claims (`token.actions.githubusercontent.com:sub`)
- * for sts:AssumeRoleWithWebIdentity. For the simulation only, each such key is renamed, in the policy and in the
- * request alike, to an `aws:RequestTag/` key it does evaluate, with the same operator and values (the approach
- * of iam-simulation.test.ts).
- */
-const RENAMES: readonly [string, string][] = [
-  ['kms:EncryptionContext:', 'aws:RequestTag/ec-'],
-  ['token.actions.githubusercontent.com:', 'aws:RequestTag/gh-'],
-];
-export function simulable(key: string): string {
-  for (const [from, to] of RENAMES) if (key.startsWith(from)) return `${to}${key.slice(from.length)}`;
-  return key;
-}
-function simulableStatements<T extends IamStatement>(statements: readonly T[]): T[] {
-  return statements.map((s) =>
-    s.Condition
-      ? {
-          ...s,
-          Condition: Object.fromEntries(
-            Object.entries(s.Condition).map(([test, pairs]) => [
-              test,
-              Object.fromEntries(Object.entries(pairs).map(([k, v]) => [simulable(k), v])),
-            ]),
-          ),
-        }
-      : s,
-  );
-}
 
 /** A request: who (principal ARN and identity statements), what, on which resource, with which context. */
 export interface SimRequest {

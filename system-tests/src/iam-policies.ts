@@ -192,3 +192,33 @@ export function serviceRolePolicies(stack: SynthesizedStack, service: string): S
     return [{ roleName: role.name as string, roleArn: resolve(`\${${address}.arn}`), service, statements }];
   });
 }
+
+/**
+ * iam-simulate 0.1.173 evaluates variable context keys written with "/" (aws:RequestTag/x) but not
+ * `kms:EncryptionContext:<key>`, and it drops the GitHub OIDC claims (`token.actions.githubusercontent.com:sub`)
+ * for sts:AssumeRoleWithWebIdentity. For the simulation only, each such key is renamed, in the policy and in the
+ * request alike, to an `aws:RequestTag/` key it does evaluate, with the same operator and values (for the function roles, the personas and the CI roles alike).
+ */
+const RENAMES: readonly [string, string][] = [
+  ['kms:EncryptionContext:', 'aws:RequestTag/ec-'],
+  ['token.actions.githubusercontent.com:', 'aws:RequestTag/gh-'],
+];
+export function simulable(key: string): string {
+  for (const [from, to] of RENAMES) if (key.startsWith(from)) return `${to}${key.slice(from.length)}`;
+  return key;
+}
+export function simulableStatements<T extends IamStatement>(statements: readonly T[]): T[] {
+  return statements.map((s) =>
+    s.Condition
+      ? {
+          ...s,
+          Condition: Object.fromEntries(
+            Object.entries(s.Condition).map(([test, pairs]) => [
+              test,
+              Object.fromEntries(Object.entries(pairs).map(([k, v]) => [simulable(k), v])),
+            ]),
+          ),
+        }
+      : s,
+  );
+}

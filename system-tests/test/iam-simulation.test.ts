@@ -6,6 +6,8 @@ import {
   type RolePolicy,
   resourcePolicies,
   serviceRolePolicies,
+  simulable,
+  simulableStatements,
 } from '../src/iam-policies';
 import { loadStacks, resourcesOf, type SynthesizedStack } from '../src/terraform-json';
 
@@ -20,31 +22,8 @@ interface Probe {
   readonly context?: Record<string, string>;
 }
 
-/**
- * iam-simulate 0.1.173 only evaluates variable context keys written with "/" (aws:RequestTag/x); it
- * drops `kms:EncryptionContext:<key>` as unknown, so a statement conditioned on it could never match.
- * For the simulation only, each such key is renamed, in the policy and in the request alike, to an
- * `aws:RequestTag/` key it does evaluate, with the same operator and values.
- */
+/** Encryption-context condition keys (the simulator sees them renamed: simulable in iam-policies.ts). */
 const EC_PREFIX = 'kms:EncryptionContext:';
-function simulable(key: string): string {
-  return key.startsWith(EC_PREFIX) ? `aws:RequestTag/ec-${key.slice(EC_PREFIX.length)}` : key;
-}
-function simulableStatements<T extends IamStatement>(statements: T[]): T[] {
-  return statements.map((s) =>
-    s.Condition
-      ? {
-          ...s,
-          Condition: Object.fromEntries(
-            Object.entries(s.Condition).map(([test, pairs]) => [
-              test,
-              Object.fromEntries(Object.entries(pairs).map(([k, v]) => [simulable(k), v])),
-            ]),
-          ),
-        }
-      : s,
-  );
-}
 
 async function decide(
   role: Pick<RolePolicy, 'roleArn' | 'statements'>,
