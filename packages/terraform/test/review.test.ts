@@ -25,6 +25,9 @@ beforeEach(() => {
 });
 afterEach(() => tmp.remove());
 
+/** No accepted risks: the tests never read the repository's own .secure-lambda-review.json (its dates move). */
+const noAcceptedRisks = () => put(tmp.dir, 'no-accepted.json', JSON.stringify({ version: 1, accepted: [] }));
+
 const accepted = (expires: string) =>
   put(
     tmp.dir,
@@ -46,7 +49,12 @@ const accepted = (expires: string) =>
 describe('reviewPlanFiles (the reviewer in-process)', () => {
   test('writes review.md and review.sarif next to the plans and fails on a high finding', () => {
     const io = recordingIo();
-    const code = reviewPlanFiles([plan], io, { outDir: tmp.dir, failOn: 'high', now: NOW });
+    const code = reviewPlanFiles([plan], io, {
+      outDir: tmp.dir,
+      failOn: 'high',
+      now: NOW,
+      accepted: noAcceptedRisks(),
+    });
     const files = reviewFiles(tmp.dir);
     expect(files).toEqual({
       markdown: path.join(tmp.dir, 'plans', 'review.md'),
@@ -67,7 +75,14 @@ describe('reviewPlanFiles (the reviewer in-process)', () => {
   });
 
   test('--fail-on none passes the same plan', () => {
-    expect(reviewPlanFiles([plan], recordingIo(), { outDir: tmp.dir, failOn: 'none', now: NOW })).toBe(0);
+    expect(
+      reviewPlanFiles([plan], recordingIo(), {
+        outDir: tmp.dir,
+        failOn: 'none',
+        now: NOW,
+        accepted: noAcceptedRisks(),
+      }),
+    ).toBe(0);
   });
 
   test('an accepted risk passes it; the same entry once expired fails the review and says so', () => {
