@@ -140,10 +140,6 @@ describe('what workspaces may reach', () => {
     'system-tests/test/bundle-reproducibility.test.ts':
       'runs the build step the apps run (their `bundle` script) in two checkouts and compares the zips',
     'system-tests/test/dependency-rules.test.ts': 'this rule: its planted examples',
-    'packages/local-aws/test/generated-functions.test.ts':
-      'runs the build step a generated app runs (its bundle script) in a temporary apps folder laid out like the repository',
-    'system-tests/test/generator.test.ts':
-      'runs the build step a generated app runs (its `bundle` script) in copies of the repository',
   };
 
   function sources(dir: string): string[] {

@@ -22,6 +22,8 @@ import path from 'node:path';
 import { repoRoot } from '../src/synth';
 
 const TRIGGERS = ['s3', 'url', 'sqs', 'schedule'] as const;
+/** The bundler every app's `bundle` script runs, by package name. */
+const BUNDLER = require.resolve('@secure-lambda/bundle-runner/bundle-app.mjs');
 const TIMEOUT_MS = 1_500_000;
 /** The system tests run again on the copy's synth. */
 const STACK_TESTS = [
@@ -88,7 +90,7 @@ function generateAndBuild(root: string): Record<string, string> {
       [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit'],
       app,
     );
-    run(process.execPath, ['../../scripts/bundle-app.mjs'], app);
+    run(process.execPath, [BUNDLER], app);
     zips[name] = createHash('sha256')
       .update(readFileSync(path.join(app, 'dist', `${name}.zip`)))
       .digest('hex');

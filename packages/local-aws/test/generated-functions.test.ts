@@ -27,15 +27,14 @@ let localDir: string;
 let report: DeployReport;
 const log: string[] = [];
 
-/**
- * A folder laid out like the repository for the generated apps: `apps/`, the shared node_modules and the
- * root scripts/ their `bundle` script runs (`node ../../scripts/bundle-app.mjs`), and the base tsconfig.
- */
+/** The bundler every app's `bundle` script runs, by package name. */
+const BUNDLER = require.resolve('@secure-lambda/bundle-runner/bundle-app.mjs');
+
+/** A folder laid out like the repository for the generated apps: `apps/`, the shared node_modules, the base tsconfig. */
 function appsRoot(): string {
   const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'Secure-Lambda-Generated-')), 'Root');
   mkdirSync(path.join(dir, 'apps'), { recursive: true });
   symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
-  symlinkSync(path.join(REPO_ROOT, 'scripts'), path.join(dir, 'scripts'));
   copyFileSync(path.join(REPO_ROOT, 'tsconfig.base.json'), path.join(dir, 'tsconfig.base.json'));
   return dir;
 }
@@ -45,7 +44,7 @@ beforeAll(async () => {
   localDir = path.join(path.dirname(root), 'local');
   for (const trigger of TRIGGERS) {
     generateFunction({ root, name: `gen-${trigger}`, trigger });
-    const bundle = spawnSync('npm', ['run', 'bundle', '--silent'], {
+    const bundle = spawnSync(process.execPath, [BUNDLER], {
       cwd: path.join(root, 'apps', `gen-${trigger}`),
       encoding: 'utf8',
     });
